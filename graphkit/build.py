@@ -1,0 +1,317 @@
+"""Build or update the knowledge graph from digest files: parse → map → store.
+
+Incremental: each digest lives in its own named graph, and the manifest remembers each file's
+hash, so a rebuild re-maps only added or changed files, drops deleted ones and leaves the rest.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import __version__
+from .config import Mapping, load_mapping
+from .mapper import Mapped, graph_iri, label_triples, labels_graph_iri, map_digest, ontology_graph_iri
+from .model import Problem
+from .namespaces import GKD
+from .parse import DigestError, digest_id_for, parse_bytes, reference_date
+from .store import MANIFEST_VERSION, GraphFolder, StoreError, default_store_path
+
+#: Flush mapped quads to the store every this many lines, to bound memory on large corpora.
+BATCH_LINES = 250_000
+DIGEST_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass
+class BuildReport:
+    """What a build did; ``as_dict`` is the CLI's ``--json`` output."""
+
+    store: str
+    files: int = 0
+    added: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    skipped: int = 0
+    quads: int = 0
+    entities: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    seconds: float = 0.0
+    noop: bool = False
+    full: bool = False
+
+    @property
+    def digests(self) -> int:
+        return self.added + self.changed + self.unchanged
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "warning"]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.level == "error"]
+
+    def as_dict(self) -> dict:
+        return {
+            "store": self.store,
+            "files": self.files,
+            "digests": self.digests,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "removed": self.removed,
+            "skipped": self.skipped,
+            "quads": self.quads,
+            "entities": self.entities,
+            "warnings": len(self.warnings),
+            "problems": [p.as_dict() for p in self.problems],
+            "seconds": round(self.seconds, 3),
+            "noop": self.noop,
+            "full": self.full,
+        }
+
+
+def discover(paths: Iterable[str | Path]) -> list[tuple[Path, Path]]:
+    """Digest files under the given files or folders, as sorted (file, root) pairs.
+
+    Hidden folders (``.git``…) are skipped. A missing path raises :class:`FileNotFoundError`.
+    """
+    found: dict[Path, Path] = {}
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            for f in p.rglob("*"):
+                rel = f.relative_to(p)
+                if f.is_file() and f.suffix.lower() in DIGEST_SUFFIXES and not any(part.startswith(".") for part in rel.parts):
+                    found.setdefault(f, p)
+        elif p.is_file():
+            found.setdefault(p, p.parent)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {p}")
+    return sorted(found.items(), key=lambda fr: (fr[0].relative_to(fr[1]).as_posix(), str(fr[1])))
+
+
+def ontology_bytes() -> bytes:
+    """The shipped OWL ontology (Turtle)."""
+    return resources.files("graphkit.ontology").joinpath("graphkit.ttl").read_bytes()
+
+
+def _nquads(triples, graph: str) -> str:
+    g = f" <{graph}> .\n"
+    return "".join(f"{s} {p} {o}{g}" for s, p, o in triples)
+
+
+def _assign_ids(files: list[tuple[Path, Path]], problems: list[Problem]) -> list[tuple[str, str, Path]]:
+    """(digest id, relative path, file) for each file; a repeated file name gets a suffix."""
+    out, seen = [], set()
+    for f, root in files:
+        rel = f.relative_to(root).as_posix()
+        did = digest_id_for(f)
+        if did in seen:
+            new = f"{did}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
+            problems.append(Problem(rel, None, f"another file is also named {f.name!r}; this one gets the id {new!r}",
+                                    "give digests unique file names so 'Closest' links resolve"))
+            did = new
+        seen.add(did)
+        out.append((did, rel, f))
+    return out
+
+
+def build(
+    paths: Iterable[str | Path],
+    out: str | Path | None = None,
+    *,
+    mapping: Mapping | str | Path | None = None,
+    base: str = GKD,
+    full: bool = False,
+    today: _dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> BuildReport:
+    """Build (or update) the graph folder ``out`` from digest files.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Digest files or folders (searched recursively for ``*.md``).
+    out : path, optional
+        The graph folder (default ``$GRAPHKIT_STORE`` or ``./kg``).
+    mapping : Mapping or path, optional
+        Section/column mapping (default: the shipped ``mapping.yaml``).
+    full : bool
+        Rebuild everything instead of only what changed.
+    progress : callable, optional
+        Called with the number of files handled since the last call.
+
+    Returns
+    -------
+    BuildReport
+
+    Examples
+    --------
+    >>> report = build(["examples/digests"], "/tmp/kg-doctest")  # doctest: +SKIP
+    >>> report.digests  # doctest: +SKIP
+    8
+    """
+    from pyoxigraph import NamedNode, RdfFormat, Store
+
+    started = time.perf_counter()
+    folder = GraphFolder(out or default_store_path())
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    today = today or reference_date()
+    report = BuildReport(store=str(folder.path), full=full)
+    files = discover(paths)
+    report.files = len(files)
+
+    with folder.lock():
+        prev = folder.manifest()
+        settings = {
+            "mapping": mapping.digest,
+            "base": base,
+            "graphkit": __version__,
+            "ontology": hashlib.sha256(ontology_bytes()).hexdigest(),
+        }
+        if prev is None or prev.get("settings") != settings:
+            full = True
+        report.full = full
+        prev_digests: dict = {} if full else prev["digests"]
+        digests: dict[str, dict] = {}
+        mapped: dict[str, Mapped] = {}
+        for did, rel, f in _assign_ids(files, report.problems):
+            try:
+                data = f.read_bytes()
+            except OSError as exc:
+                report.problems.append(Problem(rel, None, f"cannot read file: {exc.strerror}", "check permissions", "error"))
+                report.skipped += 1
+                continue
+            sha = hashlib.sha256(data).hexdigest()
+            old = prev_digests.get(did)
+            # A page date rejected as "in the future" is checked again once that day has come.
+            recheck = old and old.get("recheck") and old["recheck"] <= today.isoformat()
+            if old and old["sha256"] == sha and old["path"] == rel and not recheck:
+                digests[did] = old
+                report.unchanged += 1
+            else:
+                try:
+                    d = parse_bytes(data, rel, digest_id=did, mapping=mapping, today=today)
+                except DigestError as exc:
+                    report.problems.append(exc.problem)
+                    report.skipped += 1
+                    if progress:
+                        progress(1)
+                    continue
+                m = map_digest(d, base)
+                m.problems[:0] = d.problems
+                mapped[did] = m
+                digests[did] = {
+                    "path": rel,
+                    "sha256": sha,
+                    "triples": len(m.triples),
+                    "labels": m.labels,
+                    "problems": [p.as_dict() for p in m.problems],
+                }
+                if d.future_date:
+                    digests[did]["recheck"] = d.future_date.isoformat()
+                report.problems.extend(m.problems)
+                if old:
+                    report.changed += 1
+                else:
+                    report.added += 1
+            if progress:
+                progress(1)
+        removed = [did for did in prev_digests if did not in digests]
+        report.removed = len(removed)
+
+        if prev is not None and not full and not mapped and not removed:
+            report.noop = True
+            report.quads = prev.get("quads", 0)
+            report.entities = prev.get("entities", {})
+            report.seconds = time.perf_counter() - started
+            return report
+        if not digests:
+            raise StoreError("no digest could be read; nothing was built (the previous graph, if any, is unchanged)")
+
+        folder.remove_stale()
+        gen = folder.next_generation()
+        try:
+            live = folder.current()
+            if live is not None and not full:
+                Store.read_only(str(live / "store")).backup(str(gen / "store"))
+                store = Store(str(gen / "store"))
+                for did in removed + [d for d in mapped if d in prev_digests]:
+                    store.remove_graph(NamedNode(graph_iri(did, base)))
+                store.remove_graph(NamedNode(labels_graph_iri(base)))
+            else:
+                store = Store(str(gen / "store"))
+                store.bulk_load(ontology_bytes(), format=RdfFormat.TURTLE, to_graph=NamedNode(ontology_graph_iri(base)))
+            batch: list[str] = []
+            lines = 0
+            for did in sorted(mapped):
+                m = mapped[did]
+                batch.append(_nquads(m.triples, graph_iri(did, base)))
+                lines += len(m.triples)
+                if lines >= BATCH_LINES:
+                    store.bulk_load("".join(batch).encode("utf-8"), format=RdfFormat.N_QUADS)
+                    batch, lines = [], 0
+            forms: dict[str, Counter] = {}
+            for entry in digests.values():
+                for concept, surface in entry["labels"].items():
+                    forms.setdefault(concept, Counter()).update(surface)
+            batch.append(_nquads(label_triples(forms), labels_graph_iri(base)))
+            store.bulk_load("".join(batch).encode("utf-8"), format=RdfFormat.N_QUADS)
+            store.flush()
+            report.quads = len(store)
+            report.entities = entity_counts(store)
+            del store
+            manifest = {
+                "version": MANIFEST_VERSION,
+                "settings": settings,
+                "quads": report.quads,
+                "entities": report.entities,
+                "digests": digests,
+            }
+            folder.publish(gen, manifest)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        folder.remove_stale()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+#: Entity types reported by build and stats, keyed by the name users see.
+ENTITY_TYPES = {
+    "article": "https://schema.org/NewsArticle",
+    "page": "https://w3id.org/graphkit/ns#Page",
+    "theme": "https://w3id.org/graphkit/ns#Theme",
+    "keyword": "https://w3id.org/graphkit/ns#Keyword",
+    "technology": "https://w3id.org/graphkit/ns#Technology",
+    "category": "https://w3id.org/graphkit/ns#Category",
+    "type": "https://w3id.org/graphkit/ns#ArticleType",
+    "signal": "https://w3id.org/graphkit/ns#Signal",
+    "concern": "https://w3id.org/graphkit/ns#Concern",
+    "behavior": "https://w3id.org/graphkit/ns#Behavior",
+    "issue": "https://w3id.org/graphkit/ns#Issue",
+    "technology mention": "https://w3id.org/graphkit/ns#TechnologyMention",
+}
+
+
+def entity_counts(store) -> dict[str, int]:
+    """Number of distinct instances of each entity type in a store."""
+    by_class = {v: k for k, v in ENTITY_TYPES.items()}
+    counts = {k: 0 for k in ENTITY_TYPES}
+    q = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c"
+    for row in store.query(q, use_default_graph_as_union=True):
+        name = by_class.get(row["c"].value)
+        if name:
+            counts[name] = int(row["n"].value)
+    return counts

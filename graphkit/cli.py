@@ -1,0 +1,318 @@
+"""The ``graphkit`` command line: a thin layer over the library API.
+
+Every command reads the graph folder from ``--store`` (default ``$GRAPHKIT_STORE`` or ``./kg``),
+has a machine-readable output option, and reports errors as one line with a hint — never a
+traceback (set ``GRAPHKIT_DEBUG=1`` to see one).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+
+import click
+
+from . import __version__
+
+STORE_HELP = "Graph folder (default: $GRAPHKIT_STORE or ./kg)."
+
+
+class UserError(click.ClickException):
+    """An error whose message already says what to do; printed without a traceback."""
+
+
+class Group(click.Group):
+    """Turns library exceptions into one-line errors."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # noqa: BLE001 - the one place that turns errors into messages
+            if os.environ.get("GRAPHKIT_DEBUG"):
+                raise
+            from .config import MappingError
+            from .graph import QueryError
+            from .store import StoreError
+
+            if isinstance(exc, (StoreError, QueryError, MappingError, FileNotFoundError)):
+                raise UserError(str(exc)) from None
+            if isinstance(exc, OSError):
+                raise UserError(f"{exc.strerror or exc}: {exc.filename or ''} (check the path and free disk space)") from None
+            raise UserError(
+                f"unexpected {type(exc).__name__}: {exc} (rerun with GRAPHKIT_DEBUG=1 for details and report it)"
+            ) from None
+
+
+def store_option(f):
+    return click.option(
+        "--store", "store", envvar="GRAPHKIT_STORE", default="kg", show_default=True,
+        type=click.Path(file_okay=False), help=STORE_HELP,
+    )(f)
+
+
+def emit_json(data) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _cell(value, width: int) -> str:
+    text = "" if value is None else str(value)
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def emit_table(columns: list[str], rows: list[list], width: int = 60) -> None:
+    """Aligned plain-text table."""
+    cells = [[_cell(v, width) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths)).rstrip())
+    click.echo("  ".join("-" * w for w in widths))
+    for r in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip())
+
+
+def emit_csv(columns: list[str], rows: list[list]) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    click.echo(buf.getvalue(), nl=False)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="graphkit")
+def main():
+    """Build a knowledge graph from tech-watch digests and question it.
+
+    \b
+    Typical session:
+      graphkit build examples/digests          # parse, map and store (./kg)
+      graphkit stats                           # what is in it
+      graphkit query --name top-themes         # a shipped query
+      graphkit export --format ttl -o kg.ttl   # for other RDF tools
+    """
+
+
+# -- build ----------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--out", "-o", "out", envvar="GRAPHKIT_STORE", default="kg", show_default=True,
+              type=click.Path(file_okay=False), help="Graph folder to create or update.")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="YAML mapping of section and column names (default: the shipped one).")
+@click.option("--full", is_flag=True, help="Rebuild everything instead of only the digests that changed.")
+@click.option("--strict", is_flag=True, help="Exit with status 1 if any file was skipped or had a warning.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no list of warnings.")
+@click.option("--max-problems", default=20, show_default=True, help="How many warnings to list (all are in --json).")
+def build(paths, out, mapping, full, strict, as_json, quiet, max_problems):
+    """Build or update the graph from digest files or folders (searched for *.md).
+
+    Only digests that were added, changed or deleted since the last build are touched; an
+    unchanged corpus is a no-op. The previous graph stays intact until the new one is complete.
+
+    \b
+    Examples:
+      graphkit build examples/digests
+      graphkit build ~/watch/2024 ~/watch/2025 --out team-kg --json
+    """
+    from .build import build as run_build
+    from .build import discover
+
+    total = len(discover(paths))
+    show_bar = not quiet and not as_json and total >= 200
+    if show_bar:
+        with click.progressbar(length=total, label="Reading digests", file=sys.stderr) as bar:
+            report = run_build(paths, out, mapping=mapping, full=full, progress=bar.update)
+    else:
+        report = run_build(paths, out, mapping=mapping, full=full)
+    if as_json:
+        emit_json(report.as_dict())
+    else:
+        _print_build(report, quiet, max_problems)
+    if strict and report.problems:
+        raise UserError(f"--strict: {len(report.errors)} file(s) skipped and {len(report.warnings)} warning(s)")
+
+
+def _print_build(report, quiet: bool, max_problems: int) -> None:
+    if report.noop:
+        click.echo(f"Nothing changed: {report.digests} digests already in {report.store} ({report.quads:,} quads).")
+    else:
+        click.echo(
+            f"Built {report.store} in {report.seconds:.2f} s: {report.digests} digests "
+            f"({report.added} added, {report.changed} changed, {report.unchanged} unchanged, "
+            f"{report.removed} removed), {report.skipped} skipped; {report.quads:,} quads."
+        )
+        click.echo("Entities: " + ", ".join(f"{k} {v:,}" for k, v in report.entities.items() if v))
+    if report.problems and not quiet:
+        shown = sorted(report.problems, key=lambda p: (p.level != "error", p.path, p.line or 0))
+        click.echo(f"{len(report.errors)} skipped file(s), {len(report.warnings)} warning(s):", err=True)
+        for p in shown[:max_problems]:
+            click.echo(f"  {p}", err=True)
+        if len(shown) > max_problems:
+            click.echo(f"  … and {len(shown) - max_problems} more (see --json)", err=True)
+
+
+# -- query ----------------------------------------------------------------------------------------
+
+
+def _parse_params(values) -> dict[str, str]:
+    params = {}
+    for item in values:
+        if "=" not in item:
+            raise UserError(f"--param {item!r}: write NAME=VALUE, e.g. --param theme='climate change'")
+        k, v = item.split("=", 1)
+        params[k.strip()] = v
+    return params
+
+
+@main.command()
+@click.argument("sparql", required=False)
+@click.option("--file", "-f", "qfile", type=click.File("r", encoding="utf-8"), help="Read the query from a .rq file.")
+@click.option("--name", "-n", help="Run a named query shipped with graphkit (see --list).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a query variable to a string (repeatable).")
+@click.option("--list", "list_", is_flag=True, help="List the named queries and their parameters.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--width", default=60, show_default=True, help="Cut table cells to this many characters.")
+@store_option
+def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
+    """Run a SPARQL query over the graph (all named graphs, as one).
+
+    The prefixes gk:, gkd:, schema:, skos:, prov:, dcterms:, rdf:, rdfs:, owl:, xsd: are
+    predeclared. Values given with --param are bound safely (never pasted into the query).
+
+    \b
+    Examples:
+      graphkit query "SELECT ?t WHERE { ?t a gk:Theme } LIMIT 5"
+      graphkit query --name signals-of-theme --param theme="climate change" --format csv
+      graphkit query --file examples/queries/cooccurring-themes.rq --json
+    """
+    from .queries import named_queries
+
+    if as_json:
+        fmt = "json"
+    if list_:
+        qs = named_queries()
+        rows = [[q.name, ", ".join(q.params) or "-", q.title] for q in qs.values()]
+        if fmt == "json":
+            emit_json([{"name": q.name, "title": q.title, "description": q.description, "params": q.params} for q in qs.values()])
+        elif fmt == "csv":
+            emit_csv(["name", "params", "title"], rows)
+        else:
+            emit_table(["name", "params", "title"], rows, width=80)
+        return
+    given = [x for x in (sparql, qfile, name) if x]
+    if len(given) != 1:
+        raise UserError("give exactly one of: a SPARQL string, --file Q.rq, or --name NAME (see --list)")
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(store)
+    bound = _parse_params(params)
+    if name:
+        result = kg.named(name, bound)
+    else:
+        text = sparql if sparql else qfile.read()
+        result = kg.query(text, bound)
+    if result.kind == "ask":
+        if fmt == "json":
+            emit_json({"boolean": result.boolean})
+        else:
+            click.echo("true" if result.boolean else "false")
+    elif result.kind == "graph":
+        click.echo(result.data.decode("utf-8"), nl=False)
+    elif fmt == "json":
+        emit_json(result.records())
+    elif fmt == "csv":
+        emit_csv(result.columns, result.rows)
+    else:
+        emit_table(result.columns, result.rows, width=width)
+        click.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+
+
+# -- export, validate, stats ----------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True,
+              help="nq and trig keep one named graph per digest; the others give the merged graph.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
+@store_option
+def export(fmt, output, store):
+    """Export the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
+
+    \b
+    Examples:
+      graphkit export --format ttl -o kg.ttl
+      graphkit export --format nq | gzip > kg.nq.gz
+    """
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(store)
+    if output:
+        kg.export(fmt, output)
+        click.echo(f"Wrote {output} ({os.path.getsize(output):,} bytes).", err=True)
+    else:
+        sys.stdout.flush()
+        click.get_binary_stream("stdout").write(kg.export(fmt))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--max", "max_shown", default=50, show_default=True, help="How many violations to list.")
+@store_option
+def validate(as_json, max_shown, store):
+    """Check the graph against the SHACL shapes shipped in ontology/shapes.ttl.
+
+    Exits with status 1 when the graph does not conform.
+
+    \b
+    Example:
+      graphkit validate --json
+    """
+    from .graph import KnowledgeGraph
+    from .validate import validate_store
+
+    report = validate_store(KnowledgeGraph(store))
+    if as_json:
+        emit_json(report.as_dict())
+    elif report.conforms:
+        click.echo("The graph conforms to the SHACL shapes.")
+    else:
+        click.echo(f"{len(report.violations)} violation(s):")
+        for v in report.violations[:max_shown]:
+            click.echo(f"  {v.focus} {v.path or ''}: {v.message}" + (f" (value: {v.value})" if v.value else ""))
+    if not report.conforms:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@store_option
+def stats(as_json, store):
+    """Counts of digests, triples, named graphs and entities per type.
+
+    \b
+    Example:
+      graphkit stats --json
+    """
+    from .graph import KnowledgeGraph
+
+    data = KnowledgeGraph(store).stats()
+    if as_json:
+        emit_json(data)
+        return
+    for key in ("store", "digests", "quads", "triples", "named_graphs", "warnings"):
+        click.echo(f"{key.replace('_', ' '):<14}{data[key]:,}" if isinstance(data[key], int) else f"{key:<14}{data[key]}")
+    click.echo("entities")
+    for k, v in data["entities"].items():
+        click.echo(f"  {k:<20}{v:>8,}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,203 @@
+"""Read access to a built graph: SPARQL, exports, statistics, and the raw rdflib graph.
+
+>>> kg = KnowledgeGraph("kg")                                   # doctest: +SKIP
+>>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:NewsArticle }").rows  # doctest: +SKIP
+[[8]]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .namespaces import PREFIXES, XSD
+from .queries import get_query
+from .store import GraphFolder, default_store_path, open_store
+
+#: Export formats: CLI name -> (pyoxigraph format attribute, keeps named graphs, file suffix).
+EXPORT_FORMATS = {
+    "ttl": ("TURTLE", False, ".ttl"),
+    "nt": ("N_TRIPLES", False, ".nt"),
+    "nq": ("N_QUADS", True, ".nq"),
+    "trig": ("TRIG", True, ".trig"),
+    "jsonld": ("JSON_LD", False, ".jsonld"),
+}
+_INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
+_FLOAT_TYPES = {XSD.double, XSD.float, XSD.decimal}
+
+
+class QueryError(Exception):
+    """A query that cannot run: syntax error, unknown named query, missing parameter."""
+
+
+@dataclass
+class QueryResult:
+    """A SPARQL result as plain Python data.
+
+    ``kind`` is ``"select"`` (``columns`` and ``rows``), ``"ask"`` (``boolean``) or ``"graph"``
+    (``data``: N-Triples bytes of a CONSTRUCT or DESCRIBE).
+    """
+
+    kind: str
+    columns: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    boolean: bool | None = None
+    data: bytes = b""
+
+    def records(self) -> list[dict]:
+        return [dict(zip(self.columns, row)) for row in self.rows]
+
+
+def term_value(term):
+    """A pyoxigraph term as a Python value: IRIs and strings as str, numbers as int/float."""
+    if term is None:
+        return None
+    from pyoxigraph import BlankNode, Literal
+
+    if isinstance(term, Literal):
+        dt = term.datatype.value
+        try:
+            if dt in _INTEGER_TYPES:
+                return int(term.value)
+            if dt in _FLOAT_TYPES:
+                return float(term.value)
+        except ValueError:
+            return term.value
+        if dt == XSD.boolean:
+            return term.value == "true"
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return term.value
+
+
+class KnowledgeGraph:
+    """A built graph folder, opened read-only.
+
+    Parameters
+    ----------
+    path : path, optional
+        The graph folder (default ``$GRAPHKIT_STORE`` or ``./kg``).
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path or default_store_path())
+        self.store = open_store(self.path)  # the raw pyoxigraph.Store, for anything not wrapped here
+
+    # -- SPARQL ---------------------------------------------------------------------------------
+
+    def query(self, sparql: str, params: dict[str, str] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs.
+
+        ``params`` binds variables to string literals (SPARQL substitutions), the safe way to put
+        user or digest text into a query. Common prefixes (``gk:``, ``schema:``, ``skos:``…) are
+        predeclared.
+        """
+        from pyoxigraph import Literal, QueryBoolean, QuerySolutions, Variable
+
+        subs = {Variable(k): Literal(v) for k, v in (params or {}).items()}
+        try:
+            result = self.store.query(
+                sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs or None
+            )
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except (OSError, ValueError, TypeError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+        if isinstance(result, QueryBoolean):
+            return QueryResult("ask", boolean=bool(result))
+        if isinstance(result, QuerySolutions):
+            columns = [v.value for v in result.variables]
+            rows = [[term_value(sol[c]) for c in columns] for sol in result]
+            return QueryResult("select", columns, rows)
+        from pyoxigraph import RdfFormat, serialize
+
+        return QueryResult("graph", data=serialize(result, format=RdfFormat.N_TRIPLES) or b"")
+
+    def named(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
+        """Run a named query shipped with graphkit (see ``graphkit query --list``)."""
+        try:
+            q = get_query(name)
+        except KeyError as exc:
+            raise QueryError(exc.args[0]) from None
+        params = dict(params or {})
+        unknown = sorted(set(params) - set(q.params))
+        if unknown:
+            raise QueryError(f"query {name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(q.params) or 'none'}")
+        missing = [p for p in q.params if p not in params]
+        if missing:
+            raise QueryError(f"query {name!r} needs --param {missing[0]}=VALUE ({q.params[missing[0]]})")
+        return self.query(q.text, params)
+
+    # -- exports --------------------------------------------------------------------------------
+
+    def export(self, fmt: str, output: str | Path | None = None) -> bytes | None:
+        """Serialise the graph; ``nq``/``trig`` keep the named graphs, others give their union.
+
+        With ``output`` the file is written through a temporary file and a rename, so a failed
+        export never leaves a truncated file; without it the bytes are returned.
+        """
+        from pyoxigraph import RdfFormat, serialize
+
+        if fmt not in EXPORT_FORMATS:
+            raise ValueError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+        attr, datasets, _ = EXPORT_FORMATS[fmt]
+        rdf_format = getattr(RdfFormat, attr)
+        prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+
+        def write(target):
+            if datasets:
+                self.store.dump(target, rdf_format, prefixes=prefixes)
+            else:
+                triples = self.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+                serialize(triples, target, rdf_format, prefixes=prefixes)
+
+        if output is None:
+            import io
+
+            buf = io.BytesIO()
+            write(buf)
+            return buf.getvalue()
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                write(fh)
+            os.replace(tmp, output)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        return None
+
+    def to_rdflib(self):
+        """The whole graph as an ``rdflib.Dataset`` (named graphs kept), for rdflib-based tools."""
+        import rdflib
+
+        ds = rdflib.Dataset()
+        ds.parse(data=self.export("nq"), format="nquads")
+        return ds
+
+    # -- statistics -----------------------------------------------------------------------------
+
+    def stats(self) -> dict:
+        """Counts: digests, quads, distinct triples, named graphs, entities per type."""
+        from .build import entity_counts
+
+        manifest = GraphFolder(self.path).manifest() or {}
+        # The union repeats a triple once per graph that holds it (shared pages, concept types).
+        triples = self.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").rows[0][0]
+        warnings = sum(len(d.get("problems", [])) for d in manifest.get("digests", {}).values())
+        return {
+            "store": str(self.path),
+            "digests": len(manifest.get("digests", {})),
+            "quads": len(self.store),
+            "triples": triples,
+            "named_graphs": sum(1 for _ in self.store.named_graphs()),
+            "entities": entity_counts(self.store),
+            "warnings": warnings,
+        }

@@ -1,0 +1,227 @@
+"""Map a parsed :class:`~graphkit.model.Digest` to RDF triples (see docs/data-model.md).
+
+Triples are tuples of N-Triples terms (strings). Everything that comes from one digest goes into
+that digest's named graph, except the labels of merged concepts, which depend on every digest and
+are computed by :func:`label_triples`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .model import Digest, Problem
+from .namespaces import DCTERMS, GK, GKD, PROV, RDF, RDFS, SCHEMA, SKOS
+from .normalize import label_key, slug
+from .ntriples import date_lit, external_iri, int_lit, iri, lit
+
+Triple = tuple[str, str, str]
+
+A = iri(RDF.type)
+_P = {name: iri(value) for name, value in {
+    "headline": SCHEMA.headline, "url": SCHEMA.url, "isPartOf": SCHEMA.isPartOf,
+    "datePublished": SCHEMA.datePublished, "abstract": SCHEMA.abstract, "about": SCHEMA.about,
+    "keywords": SCHEMA.keywords, "mentions": SCHEMA.mentions, "name": SCHEMA.name,
+    "category": GK.category, "type": DCTERMS.type, "closest": GK.closest,
+    "digestFormat": GK.digestFormat, "wasDerivedFrom": PROV.wasDerivedFrom,
+    "sourcePath": GK.sourcePath, "sha256": GK.sha256, "pageId": GK.pageId,
+    "label": RDFS.label, "description": GK.description, "change": GK.change,
+    "horizon": GK.horizon, "driving_force": GK.drivingForce, "relevancy": GK.relevancy,
+    "extractedFrom": GK.extractedFrom, "sourceLine": GK.sourceLine, "technology": GK.technology,
+    "inScheme": SKOS.inScheme, "key": GK.key, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel,
+}.items()}
+_C = {name: iri(value) for name, value in {
+    "article": SCHEMA.NewsArticle, "page": GK.Page, "source": GK.SourceFile,
+}.items()}
+
+#: Concept kinds: IRI path segment, class, scheme.
+CONCEPTS = {
+    "theme": ("theme", GK.Theme, GK.ThemeScheme),
+    "keyword": ("keyword", GK.Keyword, GK.KeywordScheme),
+    "technology": ("technology", GK.Technology, GK.TechnologyScheme),
+    "category": ("category", GK.Category, GK.CategoryScheme),
+    "type": ("type", GK.ArticleType, GK.ArticleTypeScheme),
+}
+#: Table kinds: IRI path segment, row class, article → row property.
+FINDINGS = {
+    "signals": ("signal", GK.Signal, GK.hasSignal),
+    "concerns": ("concern", GK.Concern, GK.hasConcern),
+    "behaviors": ("behavior", GK.Behavior, GK.hasBehavior),
+    "technologies": ("technology", GK.TechnologyMention, GK.hasTechnologyMention),
+    "issues": ("issue", GK.Issue, GK.hasIssue),
+}
+_ROW_TEXT = ("description", "change", "horizon", "driving_force")
+NAMELESS_WORDS = 8
+
+
+@dataclass
+class Mapped:
+    """The triples of one digest, the surface forms of the concepts it uses, and problems."""
+
+    triples: list[Triple]
+    labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> surface forms
+    problems: list[Problem] = field(default_factory=list)
+
+
+def article_iri(digest_id: str, base: str = GKD) -> str:
+    return f"{base}article/{slug(digest_id)}"
+
+
+def graph_iri(digest_id: str, base: str = GKD) -> str:
+    """The named graph that holds one digest's triples."""
+    return f"{base}graph/article/{slug(digest_id)}"
+
+
+def labels_graph_iri(base: str = GKD) -> str:
+    return f"{base}graph/labels"
+
+
+def ontology_graph_iri(base: str = GKD) -> str:
+    return f"{base}graph/ontology"
+
+
+def concept_iri(kind: str, label: str, base: str = GKD) -> str | None:
+    """The IRI of the theme/keyword/technology/… a label names, or None if it has no key."""
+    key = label_key(label)
+    return f"{base}{CONCEPTS[kind][0]}/{slug(key)}" if key else None
+
+
+def _nameless_label(description: str) -> str:
+    words = description.split()
+    text = " ".join(words[:NAMELESS_WORDS]).rstrip(".,;:")
+    return text + ("…" if len(words) > NAMELESS_WORDS else "")
+
+
+def map_digest(digest: Digest, base: str = GKD) -> Mapped:
+    """Map one digest to triples for its named graph.
+
+    Parameters
+    ----------
+    digest : Digest
+        A parsed digest.
+    base : str
+        Base IRI of instance data.
+
+    Returns
+    -------
+    Mapped
+        Triples (N-Triples terms), the concept surface forms used, and mapping problems.
+
+    Examples
+    --------
+    >>> from graphkit.parse import parse_bytes
+    >>> d = parse_bytes(b"# __T__, (from page [20240107](https://x/p/20240107).)\\n## Themes\\n* AI\\n", "x.md")
+    >>> m = map_digest(d)
+    >>> sorted(m.labels.values())
+    [['AI']]
+    """
+    out: list[Triple] = []
+    add = out.append
+    labels: dict[str, list[str]] = {}
+    problems: list[Problem] = []
+    a = iri(article_iri(digest.id, base))
+    src = iri(f"{base}source/{slug(digest.id)}")
+
+    add((a, A, _C["article"]))
+    add((a, _P["headline"], lit(digest.title)))
+    add((a, _P["digestFormat"], lit(digest.format)))
+    add((a, _P["wasDerivedFrom"], src))
+    add((src, A, _C["source"]))
+    add((src, _P["name"], lit(digest.path.rsplit("/", 1)[-1])))
+    add((src, _P["sourcePath"], lit(digest.path)))
+    add((src, _P["sha256"], lit(digest.sha256)))
+    if digest.source_url:
+        url = external_iri(digest.source_url)
+        if url:
+            add((a, _P["url"], iri(url)))
+        else:
+            problems.append(Problem(digest.path, None, f"source link {digest.source_url!r} is not a valid URL; not recorded"))
+    if digest.summary:
+        add((a, _P["abstract"], lit(digest.summary)))
+    if digest.page_id:
+        page = iri(f"{base}page/{slug(digest.page_id)}")
+        add((a, _P["isPartOf"], page))
+        add((page, A, _C["page"]))
+        add((page, _P["pageId"], lit(digest.page_id)))
+        if digest.page_url and (url := external_iri(digest.page_url)):
+            add((page, _P["url"], iri(url)))
+        if digest.page_date:
+            add((page, _P["datePublished"], date_lit(digest.page_date)))
+            add((a, _P["datePublished"], date_lit(digest.page_date)))
+
+    def concept(kind: str, label: str) -> str | None:
+        c = concept_iri(kind, label, base)
+        if c is None:
+            return None
+        forms = labels.get(c)
+        if forms is None:
+            labels[c] = [label]
+            _, cls, scheme = CONCEPTS[kind]
+            ci = iri(c)
+            add((ci, A, iri(cls)))
+            add((ci, _P["inScheme"], iri(scheme)))
+            add((ci, _P["key"], lit(label_key(label))))
+        elif label not in forms:
+            forms.append(label)
+        return iri(c)
+
+    for kind, prop, values in (
+        ("theme", "about", digest.themes),
+        ("keyword", "keywords", digest.keywords),
+    ):
+        for value in values:
+            if (c := concept(kind, value)) is not None:
+                add((a, _P[prop], c))
+    if digest.category and (c := concept("category", digest.category)):
+        add((a, _P["category"], c))
+    if digest.type and (c := concept("type", digest.type)):
+        add((a, _P["type"], c))
+    for link in digest.closest:
+        add((a, _P["closest"], iri(article_iri(link.target, base))))
+
+    for table, (segment, cls, has) in FINDINGS.items():
+        cls_t, has_t = iri(cls), iri(has)
+        for n, row in enumerate(digest.rows(table), start=1):
+            r = iri(f"{base}article/{slug(digest.id)}/{segment}/{n}")
+            add((a, has_t, r))
+            add((r, A, cls_t))
+            add((r, _P["extractedFrom"], a))
+            add((r, _P["sourceLine"], int_lit(row.line)))
+            label = row.name or _nameless_label(row.description or "")
+            add((r, _P["label"], lit(label)))
+            for col in _ROW_TEXT:
+                value = getattr(row, col)
+                if value:
+                    add((r, _P[col], lit(value)))
+            if row.relevancy is not None:
+                add((r, _P["relevancy"], int_lit(row.relevancy)))
+            if table == "technologies" and row.name and (t := concept("technology", row.name)):
+                add((r, _P["technology"], t))
+                add((a, _P["mentions"], t))
+    # Duplicates (a keyword listed twice under two spellings) are harmless in a store but would
+    # skew counts in the naive baseline; drop them while keeping first-seen order.
+    return Mapped(list(dict.fromkeys(out)), labels, problems)
+
+
+def choose_labels(forms: Counter) -> tuple[str, list[str]]:
+    """Pick the preferred label among surface forms counted across digests.
+
+    The most frequent form wins; ties go to the form that sorts first case-insensitively, then
+    by code point (so "AI" beats "ai"). Every other form becomes an alternative label.
+
+    >>> choose_labels(Counter({"open-source AI": 2, "Open Source AI": 2, "open source ai": 1}))
+    ('open-source AI', ['Open Source AI', 'open source ai'])
+    """
+    ordered = sorted(forms, key=lambda f: (-forms[f], f.casefold(), f))
+    return ordered[0], sorted(ordered[1:])
+
+
+def label_triples(forms_by_concept: dict[str, Counter]) -> list[Triple]:
+    """``skos:prefLabel``/``skos:altLabel`` triples for every merged concept, sorted by IRI."""
+    out: list[Triple] = []
+    for c in sorted(forms_by_concept):
+        pref, alts = choose_labels(forms_by_concept[c])
+        ci = iri(c)
+        out.append((ci, _P["prefLabel"], lit(pref)))
+        out.extend((ci, _P["altLabel"], lit(alt)) for alt in alts)
+    return out

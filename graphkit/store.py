@@ -1,0 +1,135 @@
+"""The persistent graph folder: an Oxigraph store plus a manifest, swapped in atomically.
+
+Layout of a graph folder (default ``./kg``)::
+
+    kg/
+      CURRENT                 JSON naming the live generation, replaced by rename
+      gen-000003/store/       Oxigraph (RocksDB) database
+      gen-000003/manifest.json  what was built from which file (hashes, surface forms, problems)
+      .lock                   held by a build
+
+A build writes a new generation next to the live one (starting from a cheap hard-link backup of
+it) and only then points ``CURRENT`` at it, so an interrupted build leaves the previous graph
+intact and readers never see a half-written store.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+DEFAULT_STORE = "kg"
+STORE_ENV = "GRAPHKIT_STORE"
+MANIFEST_VERSION = 1
+_GEN_RE = re.compile(r"^gen-(\d{6})$")
+
+
+class StoreError(Exception):
+    """The graph folder is missing, locked or unreadable; the message says what to do."""
+
+
+def default_store_path() -> Path:
+    return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+class GraphFolder:
+    """Generations of a graph folder: which is live, where the next goes, and cleaning up."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    @property
+    def current_file(self) -> Path:
+        return self.path / "CURRENT"
+
+    def current(self) -> Path | None:
+        """The live generation's folder, or None when nothing was built yet."""
+        try:
+            info = json.loads(self.current_file.read_text("utf-8"))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"{self.current_file} is unreadable ({exc}); rebuild with 'graphkit build --full'") from None
+        gen = self.path / info["generation"]
+        if not (gen / "store").is_dir():
+            raise StoreError(f"{gen} is missing; rebuild with 'graphkit build --full'")
+        return gen
+
+    def manifest(self, gen: Path | None = None) -> dict | None:
+        gen = gen or self.current()
+        if gen is None:
+            return None
+        try:
+            data = json.loads((gen / "manifest.json").read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if data.get("version") == MANIFEST_VERSION else None
+
+    def next_generation(self) -> Path:
+        numbers = [int(m[1]) for p in self.path.glob("gen-*") if (m := _GEN_RE.match(p.name))]
+        gen = self.path / f"gen-{max(numbers, default=0) + 1:06d}"
+        gen.mkdir(parents=True)
+        return gen
+
+    def publish(self, gen: Path, manifest: dict) -> None:
+        """Make ``gen`` the live generation: manifest first, then the ``CURRENT`` pointer."""
+        atomic_write(gen / "manifest.json", json.dumps(manifest, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+        atomic_write(self.current_file, json.dumps({"generation": gen.name}).encode("utf-8"))
+
+    def remove_stale(self) -> None:
+        """Delete every generation but the live one (left by older or interrupted builds)."""
+        live = self.current()
+        for p in self.path.glob("gen-*"):
+            if p.is_dir() and (live is None or p.resolve() != live.resolve()):
+                shutil.rmtree(p, ignore_errors=True)
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold an exclusive lock for a build; a second concurrent build fails at once."""
+        import fcntl
+
+        self.path.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path / ".lock", "w")
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                raise StoreError(f"another build is running on {self.path}; wait for it to finish") from None
+            yield
+        finally:
+            fh.close()
+
+
+def open_store(path: str | Path | None = None):
+    """Open the live store of a graph folder read-only (a ``pyoxigraph.Store``)."""
+    from pyoxigraph import Store
+
+    folder = GraphFolder(path or default_store_path())
+    gen = folder.current()
+    if gen is None:
+        raise StoreError(f"no graph in {folder.path}; build one first with 'graphkit build DIGESTS_DIR --out {folder.path}'")
+    try:
+        return Store.read_only(str(gen / "store"))
+    except OSError as exc:
+        raise StoreError(f"cannot open the store in {gen}: {exc}") from None

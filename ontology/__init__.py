@@ -1,0 +1,1 @@
+"""graphkit's OWL ontology, SHACL shapes and example data (read with importlib.resources)."""
