@@ -103,6 +103,30 @@ def ontology_bytes() -> bytes:
     return resources.files("graphkit.ontology").joinpath("graphkit.ttl").read_bytes()
 
 
+def ontology_quads(base: str = GKD) -> list:
+    """The ontology as quads in its own graph, blank nodes skolemised in parse order.
+
+    Blank node labels are random on every parse; skolem IRIs numbered by order of appearance
+    make the store, and every export of it, identical from build to build.
+    """
+    from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, parse
+
+    graph = NamedNode(ontology_graph_iri(base))
+    names: dict[str, NamedNode] = {}
+
+    def skolem(term):
+        if isinstance(term, BlankNode):
+            if term.value not in names:
+                names[term.value] = NamedNode(f"{base}.well-known/genid/ontology-{len(names) + 1}")
+            return names[term.value]
+        return term
+
+    return [
+        Quad(skolem(t.subject), t.predicate, skolem(t.object), graph)
+        for t in parse(ontology_bytes(), format=RdfFormat.TURTLE)
+    ]
+
+
 def _nquads(triples, graph: str) -> str:
     g = f" <{graph}> .\n"
     return "".join(f"{s} {p} {o}{g}" for s, p, o in triples)
@@ -250,7 +274,7 @@ def build(
                 store.remove_graph(NamedNode(labels_graph_iri(base)))
             else:
                 store = Store(str(gen / "store"))
-                store.bulk_load(ontology_bytes(), format=RdfFormat.TURTLE, to_graph=NamedNode(ontology_graph_iri(base)))
+                store.extend(ontology_quads(base))
             batch: list[str] = []
             lines = 0
             for did in sorted(mapped):

@@ -105,6 +105,14 @@ class KnowledgeGraph:
             )
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
+        except RuntimeError as exc:
+            if "projection" in str(exc) and subs:
+                # Oxigraph binds parameters through the projection (SEP-0007 substitution).
+                raise QueryError(
+                    f"{exc}: a parameter must be selected; add it to the SELECT clause (and to GROUP BY "
+                    "when aggregating), e.g. SELECT ?theme (COUNT(*) AS ?n) WHERE {…} GROUP BY ?theme"
+                ) from None
+            raise QueryError(f"query failed: {exc}") from None
         except (OSError, ValueError, TypeError) as exc:
             raise QueryError(f"query failed: {exc}") from None
         if isinstance(result, QueryBoolean):

@@ -1,0 +1,207 @@
+"""Building, rebuilding and exporting the graph: idempotence, changes, deletions, atomicity."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import rdflib
+
+from graphkit.build import build
+from graphkit.graph import KnowledgeGraph, QueryError
+from graphkit.store import GraphFolder, StoreError
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLES = REPO / "examples" / "digests"
+
+ARTICLES = "SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }"
+
+
+def count(kg: KnowledgeGraph, sparql: str, **params) -> int:
+    """The last column of the first row (parameters come first: Oxigraph binds them by projection)."""
+    rows = kg.query(sparql, params).rows
+    return rows[0][-1] if rows else 0
+
+
+@pytest.fixture
+def corpus_dir() -> Path:
+    from graphkit_testutil import corpus_path
+
+    return corpus_path()
+
+
+@pytest.fixture
+def corpus_copy(tmp_path, corpus_dir) -> Path:
+    dest = tmp_path / "digests"
+    shutil.copytree(corpus_dir, dest)
+    return dest
+
+
+def test_examples_build_and_conform(tmp_path):
+    report = build([EXAMPLES], tmp_path / "kg")
+    n_files = len(list(EXAMPLES.glob("*.md")))
+    assert report.digests == n_files >= 5
+    assert report.skipped == 0
+    kg = KnowledgeGraph(tmp_path / "kg")
+    assert count(kg, ARTICLES) == n_files
+    from graphkit.validate import validate_store
+
+    result = validate_store(kg)
+    assert result.conforms, [v.as_dict() for v in result.violations[:5]]
+
+
+def test_corpus_builds_every_digest(tmp_path, corpus_dir):
+    files = sorted(corpus_dir.glob("*.md"))
+    report = build([corpus_dir], tmp_path / "kg")
+    assert report.digests == len(files) and report.skipped == 0
+    kg = KnowledgeGraph(tmp_path / "kg")
+    assert count(kg, ARTICLES) == len(files)
+    # one named graph per digest, plus the labels and the ontology
+    assert sum(1 for _ in kg.store.named_graphs()) == len(files) + 2
+    # signals in the store = signal rows the parser read
+    from graphkit.parse import parse_file
+
+    rows = sum(len(parse_file(f).rows("signals")) for f in files)
+    assert count(kg, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a gk:Signal }") == rows
+
+
+def test_corpus_graph_conforms_to_shapes(tmp_path, corpus_dir):
+    from graphkit.validate import validate_store
+
+    build([corpus_dir], tmp_path / "kg")
+    result = validate_store(KnowledgeGraph(tmp_path / "kg"))
+    assert result.conforms, [v.as_dict() for v in result.violations[:5]]
+
+
+def test_rebuild_is_noop_and_deterministic(tmp_path, corpus_dir):
+    first = build([corpus_dir], tmp_path / "a")
+    again = build([corpus_dir], tmp_path / "a")
+    assert again.noop and again.quads == first.quads
+    other = build([corpus_dir], tmp_path / "b")
+    a, b = KnowledgeGraph(tmp_path / "a"), KnowledgeGraph(tmp_path / "b")
+    # same input, same triples, byte for byte
+    assert a.export("nq") == b.export("nq")
+    assert other.quads == first.quads
+
+
+def test_changed_digest_replaces_only_its_triples(tmp_path, corpus_copy):
+    out = tmp_path / "kg"
+    build([corpus_copy], out)
+    target = sorted(corpus_copy.glob("*.md"))[3]
+    text = target.read_text("utf-8")
+    old_title = text.splitlines()[0]
+    new_text = text.replace("## Themes\n", "## Themes\n\n* Zebra Migration Studies\n", 1)
+    assert new_text != text
+    target.write_text(new_text, "utf-8")
+    report = build([corpus_copy], out)
+    assert (report.changed, report.added, report.removed) == (1, 0, 0)
+    assert report.unchanged == len(list(corpus_copy.glob("*.md"))) - 1
+    kg = KnowledgeGraph(out)
+    n = count(
+        kg,
+        "SELECT ?want (COUNT(*) AS ?n) WHERE { ?a schema:about ?t . ?t skos:prefLabel ?label . FILTER(?label = ?want) } GROUP BY ?want",
+        want="Zebra Migration Studies",
+    )
+    assert n == 1
+    assert old_title  # the title line is untouched; the article keeps one headline
+    assert count(kg, "SELECT (COUNT(?h) AS ?n) WHERE { ?a schema:headline ?h }") == len(list(corpus_copy.glob("*.md")))
+    # the incremental result equals a full build of the same files
+    full = build([corpus_copy], tmp_path / "full")
+    assert full.quads == report.quads
+    assert kg.export("nq") == KnowledgeGraph(tmp_path / "full").export("nq")
+
+
+def test_deleted_digest_goes_away(tmp_path, corpus_copy):
+    out = tmp_path / "kg"
+    build([corpus_copy], out)
+    victim = sorted(corpus_copy.glob("*.md"))[0]
+    iri = f"https://w3id.org/graphkit/id/article/{victim.stem}"
+    kg = KnowledgeGraph(out)
+    assert count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) > 0
+    del kg
+    victim.unlink()
+    report = build([corpus_copy], out)
+    assert report.removed == 1
+    kg = KnowledgeGraph(out)
+    assert count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) == 0
+    assert count(kg, ARTICLES) == len(list(corpus_copy.glob("*.md")))
+    full = build([corpus_copy], tmp_path / "full")
+    assert full.quads == report.quads
+
+
+def test_interrupted_build_keeps_previous_graph(tmp_path, corpus_copy, monkeypatch):
+    out = tmp_path / "kg"
+    first = build([corpus_copy], out)
+    before = KnowledgeGraph(out).export("nq")
+    (corpus_copy / "new.md").write_text("# __New__, (from page [20240107](https://x.test/p).)\n\n## Themes\n\n* fresh\n", "utf-8")
+
+    import graphkit.build as b
+
+    def boom(*args, **kwargs):
+        raise KeyboardInterrupt  # the user pressed Ctrl-C in the middle of writing the store
+
+    monkeypatch.setattr(b, "label_triples", boom)
+    with pytest.raises(KeyboardInterrupt):
+        build([corpus_copy], out)
+    kg = KnowledgeGraph(out)
+    assert kg.export("nq") == before
+    assert len(kg.store) == first.quads
+    assert [p.name for p in out.glob("gen-*")] == [GraphFolder(out).current().name]
+
+
+def test_nothing_buildable_raises_and_keeps_graph(tmp_path, corpus_dir):
+    out = tmp_path / "kg"
+    build([corpus_dir], out)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "x.md").write_bytes(b"\xff\xfe not utf8")
+    with pytest.raises(StoreError, match="no digest could be read"):
+        build([bad], out)
+    assert count(KnowledgeGraph(out), ARTICLES) == len(list(corpus_dir.glob("*.md")))
+
+
+@pytest.mark.parametrize("fmt,rdflib_format", [("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld")])
+def test_exports_round_trip(tmp_path, fmt, rdflib_format):
+    out = tmp_path / "kg"
+    build([EXAMPLES], out)
+    kg = KnowledgeGraph(out)
+    reference = rdflib.Graph().parse(data=kg.export("nt"), format="nt")
+    path = tmp_path / f"kg.{fmt}"
+    kg.export(fmt, path)
+    back = rdflib.Graph().parse(path, format=rdflib_format)
+    assert len(back) == len(reference) > 500
+    assert set(back) == set(reference)  # no blank nodes: plain set equality is exact
+
+
+@pytest.mark.parametrize("fmt,rdflib_format", [("nq", "nquads"), ("trig", "trig")])
+def test_dataset_exports_keep_named_graphs(tmp_path, fmt, rdflib_format):
+    out = tmp_path / "kg"
+    report = build([EXAMPLES], out)
+    kg = KnowledgeGraph(out)
+    ds = rdflib.Dataset().parse(data=kg.export(fmt), format=rdflib_format)
+    quads = set(ds.quads((None, None, None, None)))
+    assert len(quads) == report.quads
+    graphs = {str(g) for *_, g in quads}
+    assert len(graphs) == report.digests + 2
+
+
+def test_query_params_are_not_injected(tmp_path):
+    out = tmp_path / "kg"
+    build([EXAMPLES], out)
+    kg = KnowledgeGraph(out)
+    hostile = '" } ; DROP ALL ; SELECT * WHERE { ?s ?p "'
+    q = "SELECT ?want ?t WHERE { ?t skos:prefLabel ?l FILTER(?l = ?want) }"
+    assert kg.query(q, {"want": hostile}).rows == []
+    assert count(kg, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 500  # nothing was dropped
+    with pytest.raises(QueryError, match="must be selected"):
+        kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?t skos:prefLabel ?want }", {"want": "x"})
+    with pytest.raises(QueryError, match="syntax"):
+        kg.query("SELECT ?x WHERE { ?x ?y }")
+
+
+def test_to_rdflib_keeps_named_graphs(tmp_path):
+    out = tmp_path / "kg"
+    report = build([EXAMPLES], out)
+    ds = KnowledgeGraph(out).to_rdflib()
+    assert sum(1 for _ in ds.quads((None, None, None, None))) == report.quads
