@@ -179,9 +179,10 @@ def build(
 
     Examples
     --------
-    >>> report = build(["examples/digests"], "/tmp/kg-doctest")  # doctest: +SKIP
-    >>> report.digests  # doctest: +SKIP
-    8
+    ::
+
+        report = build(["examples/digests"], "kg")
+        print(report.digests, report.quads)
     """
     from pyoxigraph import NamedNode, RdfFormat, Store
 

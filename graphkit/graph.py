@@ -1,8 +1,9 @@
 """Read access to a built graph: SPARQL, exports, statistics, and the raw rdflib graph.
 
->>> kg = KnowledgeGraph("kg")                                   # doctest: +SKIP
->>> kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:NewsArticle }").rows  # doctest: +SKIP
-[[8]]
+::
+
+    kg = KnowledgeGraph("kg")
+    kg.query("SELECT (COUNT(*) AS ?n) WHERE { ?a a schema:NewsArticle }").rows   # [[8]]
 """
 
 from __future__ import annotations

@@ -210,7 +210,7 @@ def choose_labels(forms: Counter) -> tuple[str, list[str]]:
     by code point (so "AI" beats "ai"). Every other form becomes an alternative label.
 
     >>> choose_labels(Counter({"open-source AI": 2, "Open Source AI": 2, "open source ai": 1}))
-    ('open-source AI', ['Open Source AI', 'open source ai'])
+    ('Open Source AI', ['open source ai', 'open-source AI'])
     """
     ordered = sorted(forms, key=lambda f: (-forms[f], f.casefold(), f))
     return ordered[0], sorted(ordered[1:])
