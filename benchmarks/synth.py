@@ -117,22 +117,21 @@ weak wet wide wild wireless young
 """.split()
 
 NOUNS = """
-agent algorithm archive arena atlas audit balance bank battery beacon biome boundary brain
-bridge budget cabin cable canal canvas carbon care cell charter circuit city climate cloud
-code colony commons compass consent contract corridor craft crop culture current cycle data
-delta design device diet doctrine dome dream drone ecology economy edge energy engine ethic
-factory farm fabric feedback fiber field film finance fleet forest forum frame fuel garden
-gene genome grid habitat harbor health heat horizon identity image index insight island
-journal justice kernel kitchen label labor lake language lattice law layer ledger lens library
-lifestyle light literacy loop machine map market material media medicine membrane memory mesh
-method migration mind model module motor movement museum music narrative network node ocean
-orbit order organ panel pattern platform plant policy port power practice privacy protocol
-pulse radar rail reactor record reef region ritual river road robot rocket route rule safety
-satellite scale school science screen sensor signal skill soil sound space sport standard
-station storage story strategy stream street studio supply surface symbol system talent target
-teacher team terrain test textile theory therapy threat tissue tool tower trade trail train
-transit tribe trust tunnel vaccine value vehicle venture vision voice wallet water wave
-wealth weather welfare wind window wire work world
+agent algorithm archive arena audit balance bank battery beacon biome boundary brain bridge
+budget cabin cable canal carbon care cell charter circuit city climate cloud code colony
+consent contract corridor craft crop culture current cycle data delta design device diet
+doctrine dome dream drone ecology economy edge energy engine factory farm feedback fiber field
+film finance fleet forest forum frame fuel garden gene genome grid habitat harbor health heat
+horizon identity image insight island journal justice kernel kitchen label labor lake language
+lattice law layer ledger library lifestyle light literacy loop machine map market material
+media medicine membrane memory method migration mind model module motor movement museum
+narrative network node ocean orbit order organ panel pattern platform plant policy port power
+practice privacy protocol pulse radar rail reactor record reef region ritual river road robot
+rocket route rule safety satellite scale school science screen sensor signal skill soil sound
+space sport standard station storage story strategy stream street studio supply surface symbol
+system talent target teacher team terrain test textile theory therapy threat tissue tool tower
+trade trail train transit tribe trust tunnel vaccine value vehicle venture vision voice wallet
+water wave wealth weather welfare wind window wire work world
 """.split()
 
 VERBS = """
@@ -160,7 +159,16 @@ def _normal(rng: random.Random, spec) -> int:
 
 
 def _plural(word: str) -> str:
+    """English plural of a vocabulary word ("city" → "cities", "grid" → "grids")."""
+    if word.endswith("y") and word[-2:-1] not in ("a", "e", "o", "u"):
+        return word[:-1] + "ies"
     return word + "s"
+
+
+def _pluralisable(word: str) -> bool:
+    # graphkit singularises the last word unless it is an acronym or ends in ss/us/is/ics; only
+    # pluralise words whose plural it maps back to the same key.
+    return word.isalpha() and not word.isupper() and not word.endswith(("s", "x", "z", "ch", "sh", "ic"))
 
 
 class Vocabulary:
@@ -191,13 +199,14 @@ def _variant(rng: random.Random, label: str, capitalised: bool) -> str:
     """Another surface form with the same graphkit key: case, hyphens or a plural."""
     words = label.split(" ")
     choice = rng.randrange(4)
-    if choice == 0:  # case
-        return label.lower() if capitalised else " ".join(w[:1].upper() + w[1:] for w in words)
     if choice == 1 and len(words) > 1:  # hyphen for space
         return "-".join(words)
-    if choice <= 2 and words[-1].isalpha() and words[-1].islower() or (words[-1][:1].isupper() and words[-1][1:].islower()):
+    if choice == 2 and _pluralisable(words[-1]):  # plural of the last word
         return " ".join(words[:-1] + [_plural(words[-1])])
-    return label[:1].upper() + label[1:] if label[:1].islower() else label.lower()
+    if choice == 3:  # first letter only
+        return label[:1].upper() + label[1:] if label[:1].islower() else label[:1].lower() + label[1:]
+    # case: all lower for capitalised labels, Title Case for lower-case ones
+    return label.lower() if capitalised else " ".join(w[:1].upper() + w[1:] for w in words)
 
 
 def build_vocabularies(seed: int) -> dict[str, Vocabulary]:
@@ -206,9 +215,7 @@ def build_vocabularies(seed: int) -> dict[str, Vocabulary]:
     adjs, nouns = ADJECTIVES, NOUNS
     adj_noun = [f"{a} {n}" for a in adjs for n in nouns]
     noun_noun = [f"{a} {n}" for a in nouns for n in nouns if a != n]
-    triples = [f"{a} {b} {n}" for a, b, n in zip(
-        (rng.choice(adjs) for _ in range(60_000)), (rng.choice(nouns) for _ in range(60_000)), (rng.choice(nouns) for _ in range(60_000))
-    )]
+    triples = [f"{rng.choice(adjs)} {rng.choice(nouns)} {rng.choice(nouns)}" for _ in range(150_000)]
 
     def pick(pools: list[tuple[list[str], float]], size: int) -> list[str]:
         # Interleave pools in the given proportions (so popular ranks mix 1-, 2- and 3-word
@@ -217,7 +224,7 @@ def build_vocabularies(seed: int) -> dict[str, Vocabulary]:
         iters = [iter(p) for p, _ in pools]
         weights = [share for _, share in pools]
         out, seen = [], set()
-        while len(out) < size:
+        while len(out) < size and any(weights):
             j = rng.choices(range(len(iters)), weights)[0]
             try:
                 label = next(iters[j])
@@ -338,7 +345,7 @@ def _weighted(rng: random.Random, table: dict) -> str:
 
 
 def _relevancy(rng: random.Random) -> str:
-    return _weighted(rng, SHAPE["relevancy"]) if False else str(rng.choices(list(SHAPE["relevancy"]), list(SHAPE["relevancy"].values()))[0])
+    return str(_weighted(rng, SHAPE["relevancy"]))
 
 
 def _concepts(rng: random.Random, vocab: Vocabulary, k: int, capitalised: bool = False) -> list[str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from .model import Digest, Problem
 from .namespaces import DCTERMS, GK, GKD, PROV, RDF, RDFS, SCHEMA, SKOS
@@ -80,10 +81,17 @@ def ontology_graph_iri(base: str = GKD) -> str:
     return f"{base}graph/ontology"
 
 
+@lru_cache(maxsize=200_000)
+def _key_and_slug(label: str) -> tuple[str, str]:
+    # Labels recur across thousands of digests; normalising each once is a measurable saving.
+    key = label_key(label)
+    return key, slug(key) if key else ""
+
+
 def concept_iri(kind: str, label: str, base: str = GKD) -> str | None:
     """The IRI of the theme/keyword/technology/… a label names, or None if it has no key."""
-    key = label_key(label)
-    return f"{base}{CONCEPTS[kind][0]}/{slug(key)}" if key else None
+    key, segment = _key_and_slug(label)
+    return f"{base}{CONCEPTS[kind][0]}/{segment}" if key else None
 
 
 def _nameless_label(description: str) -> str:
@@ -119,8 +127,9 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
     add = out.append
     labels: dict[str, list[str]] = {}
     problems: list[Problem] = []
-    a = iri(article_iri(digest.id, base))
-    src = iri(f"{base}source/{slug(digest.id)}")
+    did = slug(digest.id)
+    a = f"<{base}article/{did}>"
+    src = f"<{base}source/{did}>"
 
     add((a, A, _C["article"]))
     add((a, _P["headline"], lit(digest.title)))
@@ -160,7 +169,7 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
             ci = iri(c)
             add((ci, A, iri(cls)))
             add((ci, _P["inScheme"], iri(scheme)))
-            add((ci, _P["key"], lit(label_key(label))))
+            add((ci, _P["key"], lit(_key_and_slug(label)[0])))
         elif label not in forms:
             forms.append(label)
         return iri(c)
@@ -182,7 +191,7 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
     for table, (segment, cls, has) in FINDINGS.items():
         cls_t, has_t = iri(cls), iri(has)
         for n, row in enumerate(digest.rows(table), start=1):
-            r = iri(f"{base}article/{slug(digest.id)}/{segment}/{n}")
+            r = f"<{base}article/{did}/{segment}/{n}>"
             add((a, has_t, r))
             add((r, A, cls_t))
             add((r, _P["extractedFrom"], a))

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from pyoxigraph import NamedNode
+
 from .namespaces import XSD
 
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -66,8 +68,6 @@ def external_iri(url: str) -> str | None:
     if not _SCHEME.match(url):
         return None
     url = _IRI_BAD.sub(lambda m: "".join(f"%{b:02X}" for b in m.group(0).encode("utf-8")), url)
-    from pyoxigraph import NamedNode
-
     try:
         NamedNode(url)
     except ValueError:
