@@ -91,9 +91,9 @@ SHAPE = {
 # that 10,000 digests give ~4,500 themes, ~22,000 keywords and ~11,000 technologies, with the top
 # themes in thousands of digests.
 VOCAB = {
-    "theme": (20_000, 1.05, 2.0),
-    "keyword": (150_000, 0.90, 5.0),
-    "technology": (80_000, 0.85, 5.0),
+    "theme": (10_000, 1.25, 2.0),
+    "keyword": (150_000, 1.03, 5.0),
+    "technology": (60_000, 0.95, 5.0),
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -143,6 +143,17 @@ reframes renews reshapes reveals scales secures shapes shifts shrinks signals st
 strengthens supports sustains tests transforms tracks turns unlocks weakens widens
 """.split()
 
+
+
+def _base_verb(verb: str) -> str:
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("ches", "shes", "sses", "xes")):
+        return verb[:-2]
+    return verb[:-1]
+
+
+BASE_VERBS = [_base_verb(v) for v in VERBS]
 CONNECTORS = "across among around beyond by for from in into of on over through toward under with within".split()
 OPENERS = "In ten years, | Over time, | As a result, | Meanwhile, | For now, | Increasingly, | Soon, | Today,".split(" | ")
 
@@ -156,6 +167,14 @@ TECH_SUFFIXES = "Engine Mesh Kit Hub Core Lab Stack Cloud Grid Net Works OS AI B
 def _normal(rng: random.Random, spec) -> int:
     mean, sd, lo, hi = spec
     return int(min(hi, max(lo, round(rng.gauss(mean, sd)))))
+
+
+def _rows(rng: random.Random, spec, scale: float) -> int:
+    """Number of rows of a table; ``scale`` shrinks or grows every table (default 1: real shape)."""
+    mean, sd, lo, hi = spec
+    if scale != 1.0:
+        mean, sd, lo, hi = mean * scale, sd * scale, max(1, round(lo * scale)), max(1, round(hi * scale))
+    return _normal(rng, (mean, sd, lo, hi))
 
 
 def _plural(word: str) -> str:
@@ -266,7 +285,7 @@ def sentence_text(rng: random.Random, length: int) -> str:
         if rng.random() < 0.15:
             s = f"{rng.choice(OPENERS)} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)} {rng.choice(VERBS)} the {rng.choice(NOUNS)}"
         else:
-            s = f"{rng.choice(ADJECTIVES).capitalize()} {_plural(rng.choice(NOUNS))} {rng.choice(VERBS[:40]).rstrip('s')} {rng.choice(NOUNS)}'s {rng.choice(NOUNS)}"
+            s = f"{rng.choice(ADJECTIVES).capitalize()} {_plural(rng.choice(NOUNS))} {rng.choice(BASE_VERBS)} {rng.choice(NOUNS)}'s {rng.choice(NOUNS)}"
         while len(s) < 60 and n + len(s) < length:
             s += f" {rng.choice(CONNECTORS)} {rng.choice(ADJECTIVES)} {rng.choice(NOUNS)}"
             if rng.random() < 0.2:
@@ -375,7 +394,7 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"* {i}" for i in items)
 
 
-def old_digest(rng, did, title, pid, vocab, closest: list[tuple[str, str]]) -> str:
+def old_digest(rng, did, title, pid, vocab, closest: list[tuple[str, str]], scale: float = 1.0) -> str:
     sh = SHAPE["old"]
     parts = [_header(title, pid, True), "", f"__[External link]({_external_link(rng, title)})__", "", "", ""]
     parts += ["## Summary", "", sentence_text(rng, _normal(rng, sh["summary"])), ""]
@@ -383,7 +402,7 @@ def old_digest(rng, did, title, pid, vocab, closest: list[tuple[str, str]]) -> s
     parts += ["## Themes", "", _bullets(_concepts(rng, vocab["theme"], _normal(rng, sh["themes"]))), ""]
     t = sh["signals"]
     rows = []
-    for _ in range(_normal(rng, t["rows"])):
+    for _ in range(_rows(rng, t["rows"], scale)):
         rows.append([
             name_text(rng, _normal(rng, t["name"])),
             sentence_text(rng, _normal(rng, t["change"])).rstrip("."),
@@ -395,7 +414,7 @@ def old_digest(rng, did, title, pid, vocab, closest: list[tuple[str, str]]) -> s
     return "\n".join(parts) + "\n"
 
 
-def new_digest(rng, did, title, pid, vocab) -> str:
+def new_digest(rng, did, title, pid, vocab, scale: float = 1.0) -> str:
     sh = SHAPE["new"]
     with_rel = rng.random() < sh["relevancy_share"]
     nameless_tech = with_rel and rng.random() < sh["nameless_tech_share"]
@@ -406,7 +425,7 @@ def new_digest(rng, did, title, pid, vocab) -> str:
     parts += ["## Summary", "", sentence_text(rng, _normal(rng, sh["summary"])), ""]
     t = sh["signals"]
     rows = []
-    for _ in range(_normal(rng, t["rows"])):
+    for _ in range(_rows(rng, t["rows"], scale)):
         rows.append([
             name_text(rng, _normal(rng, t["name"])),
             sentence_text(rng, _normal(rng, t["description"])),
@@ -418,7 +437,7 @@ def new_digest(rng, did, title, pid, vocab) -> str:
     parts += ["## Signals", "", pipe_table(["name", "description", "change", "10-year", "driving-force", "relevancy"], rows, {5}), ""]
     for table, heading in (("concerns", "Concerns"), ("behaviors", "Behaviors"), ("technologies", "Technologies"), ("issues", "Issues")):
         t = sh[table]
-        n = _normal(rng, t["rows"])
+        n = _rows(rng, t["rows"], scale)
         if table == "technologies" and nameless_tech:
             rows = [[sentence_text(rng, _normal(rng, t["description"])), _relevancy(rng), did] for _ in range(n)]
             header, right = ["description", "relevancy", "src"], {1}
@@ -439,8 +458,11 @@ def new_digest(rng, did, title, pid, vocab) -> str:
     return "\n".join(parts).rstrip("\n") + ("\n" if rng.random() < 0.9 else "")  # some lack the final newline
 
 
-def generate(out_dir: str | Path, n: int, seed: int = 1) -> list[Path]:
-    """Write ``n`` digests into ``out_dir``; return their paths."""
+def generate(out_dir: str | Path, n: int, seed: int = 1, table_scale: float = 1.0) -> list[Path]:
+    """Write ``n`` digests into ``out_dir``; return their paths.
+
+    ``table_scale`` multiplies the number of rows of every table (1.0 = the real corpus's shape).
+    """
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     vocab = build_vocabularies(seed)
@@ -460,9 +482,9 @@ def generate(out_dir: str | Path, n: int, seed: int = 1) -> list[Path]:
         pid = page_id(rng, weeks)
         if old:
             others = [j for j in rng.sample(range(n), min(n, 6)) if j != i][: SHAPE["old"]["closest"]]
-            text = old_digest(rng, did, title, pid, vocab, [(ids[j], meta[j][1]) for j in others])
+            text = old_digest(rng, did, title, pid, vocab, [(ids[j], meta[j][1]) for j in others], table_scale)
         else:
-            text = new_digest(rng, did, title, pid, vocab)
+            text = new_digest(rng, did, title, pid, vocab, table_scale)
         p = out / f"{did}.md"
         p.write_text(text, encoding="utf-8")
         paths.append(p)
@@ -512,9 +534,11 @@ def main(argv=None) -> int:
     ap.add_argument("out_dir")
     ap.add_argument("-n", type=int, default=10_000, help="number of digests (default 10000)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--table-scale", type=float, default=1.0,
+                    help="multiply the rows of every table (default 1.0 = the real corpus's shape, ~250 triples/digest)")
     ap.add_argument("--check", action="store_true", help="parse every file with graphkit and report")
     args = ap.parse_args(argv)
-    paths = generate(args.out_dir, args.n, args.seed)
+    paths = generate(args.out_dir, args.n, args.seed, args.table_scale)
     print(f"wrote {len(paths)} digests to {args.out_dir}")
     if args.check:
         report = check(paths)

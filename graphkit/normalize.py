@@ -53,7 +53,8 @@ def label_key(label: str) -> str:
     ('heat pump', 'heat pump', 'securite')
     """
     last = label.split()[-1] if label.split() else ""
-    acronym = last.isupper() and len(last) > 1  # "AWS", "GPUS": never singularised
+    # "AWS", "iOS", "DevOps": all-caps or mixed-case words are names, never singularised.
+    acronym = len(last) > 1 and any(c.isupper() for c in last[1:])
     if _ACRONYM_PLURAL.fullmatch(last):  # "AIs", "LLMs", "APIs": an acronym's plural
         label = label[: label.rfind(last) + len(last) - 1]
         acronym = True

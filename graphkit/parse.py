@@ -27,7 +27,7 @@ class DigestError(Exception):
         self.problem = problem
 
 
-HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 # The page link closes the title line in both generations:
 #   old: `# __Title__, from ([20240630](https://…/p/20240630).)`
 #   new: `# __Title__, (from page [20240630](https://…).)`
@@ -37,7 +37,7 @@ PAGE_RE = re.compile(
     re.IGNORECASE,
 )
 BULLET_RE = re.compile(r"^\s*[*+\-]\s(.*)$")
-LINK_RE = re.compile(r"\[([^\]]*)\]\(([^)\s]+)\)")
+LINK_RE = re.compile(r"\[((?:[^\[\]]|\[[^\]]*\])*)\]\(([^)\s]+)\)")
 EXTERNAL_RE = re.compile(r"\[\s*external link\s*\]\(([^)\s]+)\)", re.IGNORECASE)
 FIELD_RE = re.compile(r"^\s*[*+\-]\s+\**([^:*]+?)\**\s*:\s*(.*)$")
 SEPARATOR_RE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
@@ -190,7 +190,7 @@ class _Reader:
                 raw.append((no, m[1]))
             elif line.strip() and not line.lstrip().startswith(("*", "-", "+")):
                 # Some digests put a comma-separated line instead of bullets.
-                raw.append((no, line.strip()))
+                raw.extend((no, part) for part in line.split(",") if part.strip())
             elif line.strip() in ("*", "-", "+"):
                 raw.append((no, " "))  # a bullet whose item is a lone space
         if not raw:
@@ -239,8 +239,8 @@ class _Reader:
         buf: list[str] = []
         for _, line in body:
             s = line.strip()
-            if s.startswith(FENCE) and s.strip("`").strip() == "":
-                continue
+            if s.startswith(FENCE) and " " not in s.strip("`").strip():
+                continue  # a fence line, possibly with a language tag
             s = s.replace(FENCE, "").strip()
             if s:
                 buf.append(s)
@@ -331,7 +331,8 @@ class _Reader:
     # -- whole file -----------------------------------------------------------------------------
 
     def digest(self, text: str, digest_id: str, sha: str) -> Digest:
-        lines = text.splitlines()
+        # Only \n ends a line in markdown; str.splitlines() would also split on U+2028, NEL, FF.
+        lines = [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
         start, info = self.header(lines)
         preamble, sections = self.split_sections(lines, start)
         d = Digest(id=digest_id, path=self.path, sha256=sha, title=info["title"], format=info["format"])
@@ -349,7 +350,10 @@ class _Reader:
                 "the title line has no page link; the article gets no page and no date",
                 "end the title with ', (from page [YYYYMMDD](url).)'",
             )
-        elif d.page_id:
+        elif not d.page_id:
+            self.warn(start + 1, "the page link has an empty page id; the article gets no page and no date",
+                      "write the page id, e.g. [20240630](url)")
+        else:
             d.page_date, why = parse_page_date(d.page_id, self.today)
             if why and (m := PAGE_DATE_RE.match(d.page_id.strip())):
                 with contextlib.suppress(ValueError):

@@ -1,4 +1,4 @@
-"""Helpers shared by the tests (imported as a plain module; tests/ is on sys.path via conftest)."""
+"""Helpers shared by the tests (a plain module: pyproject puts tests/ on pytest's pythonpath)."""
 
 from __future__ import annotations
 

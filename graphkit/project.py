@@ -1,0 +1,126 @@
+"""Project the RDF graph onto a weighted, undirected networkx graph for network analysis.
+
+Nodes are keyed by IRI and carry ``type`` (article, theme, keyword, technology, signal, concern,
+behavior, issue) and ``label``. Edges, all undirected:
+
+=====================  =========================================  ======
+edge                   from                                        weight
+=====================  =========================================  ======
+article — theme        ``schema:about``                            1.0
+article — keyword      ``schema:keywords``                         0.5
+article — technology   ``schema:mentions``                         1.0
+article — row          ``gk:hasSignal`` … ``gk:hasIssue``          1.0
+article — article      ``gk:closest`` (old digests' Closest list)  0.5
+=====================  =========================================  ======
+
+Keywords weigh half: a digest lists ten of them, often generic, against three to five themes.
+Technology *mentions* (table rows) are not nodes: the article links to the merged technology.
+Pages, categories and article types are left out: they connect everything published the same
+week or in the same broad category, which would drown the topical structure.
+
+The projection is deterministic: nodes and edges are added in sorted order.
+"""
+
+from __future__ import annotations
+
+from .namespaces import GK, SCHEMA
+
+#: Node type -> RDF class.
+NODE_TYPES = {
+    "article": SCHEMA.NewsArticle,
+    "theme": GK.Theme,
+    "keyword": GK.Keyword,
+    "technology": GK.Technology,
+    "signal": GK.Signal,
+    "concern": GK.Concern,
+    "behavior": GK.Behavior,
+    "issue": GK.Issue,
+}
+#: Edge property -> weight.
+EDGE_WEIGHTS = {
+    SCHEMA.about: 1.0,
+    SCHEMA.keywords: 0.5,
+    SCHEMA.mentions: 1.0,
+    GK.hasSignal: 1.0,
+    GK.hasConcern: 1.0,
+    GK.hasBehavior: 1.0,
+    GK.hasIssue: 1.0,
+    GK.closest: 0.5,
+}
+FINDING_TYPES = ("signal", "concern", "behavior", "issue")
+
+
+def _nodes_query() -> str:
+    values = " ".join(f"(<{cls}> \"{name}\")" for name, cls in NODE_TYPES.items())
+    return (
+        "SELECT DISTINCT ?n ?type ?label ?date ?rel WHERE {"
+        f" VALUES (?cls ?type) {{ {values} }}"
+        " ?n a ?cls ."
+        " OPTIONAL { ?n skos:prefLabel ?pl } OPTIONAL { ?n rdfs:label ?rl } OPTIONAL { ?n schema:headline ?hl }"
+        " OPTIONAL { ?n schema:datePublished ?date } OPTIONAL { ?n gk:relevancy ?rel }"
+        " BIND(COALESCE(?pl, ?hl, ?rl, STR(?n)) AS ?label) }"
+    )
+
+
+def _edges_query() -> str:
+    values = " ".join(f"<{p}>" for p in EDGE_WEIGHTS)
+    return f"SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?p {{ {values} }} ?a ?p ?b }}"
+
+
+def projection_data(store) -> dict:
+    """Read nodes and edges from a pyoxigraph store as plain, sorted lists.
+
+    Returns ``{"nodes": [[iri, type, label, date, relevancy], ...], "edges": [[a, b, weight], ...]}``;
+    this is what the build caches next to the store, so analysis commands need no SPARQL.
+    """
+    nodes = {}
+    for row in store.query(_nodes_query(), use_default_graph_as_union=True, prefixes=_PREFIXES):
+        iri = row["n"].value
+        if iri in nodes:
+            continue
+        date = row["date"].value if row["date"] is not None else None
+        rel = int(row["rel"].value) if row["rel"] is not None else None
+        nodes[iri] = [iri, row["type"].value, row["label"].value, date, rel]
+    weights: dict[tuple[str, str], float] = {}
+    for row in store.query(_edges_query(), use_default_graph_as_union=True):
+        a, b = row["a"].value, row["b"].value
+        if a == b or a not in nodes or b not in nodes:
+            continue  # a Closest link to a digest outside the corpus, or to itself
+        key = (a, b) if a < b else (b, a)
+        weights[key] = max(weights.get(key, 0.0), EDGE_WEIGHTS[row["p"].value])
+    return {
+        "nodes": [nodes[k] for k in sorted(nodes)],
+        "edges": [[a, b, w] for (a, b), w in sorted(weights.items())],
+    }
+
+
+def to_networkx(data: dict):
+    """Build the networkx Graph from :func:`projection_data` output.
+
+    Examples
+    --------
+    >>> g = to_networkx({"nodes": [["a", "article", "A", None, None], ["t", "theme", "T", None, None]],
+    ...                  "edges": [["a", "t", 1.0]]})
+    >>> g.nodes["t"]["type"], g["a"]["t"]["weight"]
+    ('theme', 1.0)
+    """
+    import networkx as nx
+
+    g = nx.Graph()
+    for iri, type_, label, date, rel in data["nodes"]:
+        attrs = {"type": type_, "label": label}
+        if date:
+            attrs["date"] = date
+        if rel is not None:
+            attrs["relevancy"] = rel
+        g.add_node(iri, **attrs)
+    g.add_weighted_edges_from(data["edges"])
+    return g
+
+
+_PREFIXES = {
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "schema": str(SCHEMA),
+    "gk": str(GK),
+}
