@@ -74,7 +74,8 @@ def graph_iri(digest_id: str, base: str = GKD) -> str:
 
 
 def labels_graph_iri(base: str = GKD) -> str:
-    return f"{base}graph/labels"
+    """The graph of merged concepts (types, schemes, labels), recomputed on every build."""
+    return f"{base}graph/concepts"
 
 
 def ontology_graph_iri(base: str = GKD) -> str:
@@ -162,14 +163,11 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
         c = concept_iri(kind, label, base)
         if c is None:
             return None
+        # A concept's type, scheme, key and labels depend on every digest that uses it: they go
+        # to the concepts graph (label_triples), once, not into each digest's graph.
         forms = labels.get(c)
         if forms is None:
             labels[c] = [label]
-            _, cls, scheme = CONCEPTS[kind]
-            ci = iri(c)
-            add((ci, A, iri(cls)))
-            add((ci, _P["inScheme"], iri(scheme)))
-            add((ci, _P["key"], lit(_key_and_slug(label)[0])))
         elif label not in forms:
             forms.append(label)
         return iri(c)
@@ -225,12 +223,25 @@ def choose_labels(forms: Counter) -> tuple[str, list[str]]:
     return ordered[0], sorted(ordered[1:])
 
 
-def label_triples(forms_by_concept: dict[str, Counter]) -> list[Triple]:
-    """``skos:prefLabel``/``skos:altLabel`` triples for every merged concept, sorted by IRI."""
+_KIND_BY_SEGMENT = {segment: (iri(cls), iri(scheme)) for segment, cls, scheme in CONCEPTS.values()}
+
+
+def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD) -> list[Triple]:
+    """The concepts graph: type, scheme, key, preferred and alternative labels of every merged
+    concept (theme, keyword, technology, category, type), sorted by IRI.
+
+    ``forms_by_concept`` maps a concept IRI to its surface forms counted over all digests.
+    """
     out: list[Triple] = []
     for c in sorted(forms_by_concept):
-        pref, alts = choose_labels(forms_by_concept[c])
+        forms = forms_by_concept[c]
+        segment = c[len(base):].split("/", 1)[0]
+        cls, scheme = _KIND_BY_SEGMENT[segment]
+        pref, alts = choose_labels(forms)
         ci = iri(c)
+        out.append((ci, A, cls))
+        out.append((ci, _P["inScheme"], scheme))
+        out.append((ci, _P["key"], lit(_key_and_slug(pref)[0])))
         out.append((ci, _P["prefLabel"], lit(pref)))
         out.extend((ci, _P["altLabel"], lit(alt)) for alt in alts)
     return out
