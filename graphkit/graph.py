@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .namespaces import PREFIXES, XSD
+from .normalize import label_key
 from .queries import get_query
 from .store import GraphFolder, default_store_path, open_store
 
@@ -28,6 +29,10 @@ EXPORT_FORMATS = {
 }
 _INTEGER_TYPES = {XSD.integer, XSD.int, XSD.long, XSD.nonNegativeInteger, XSD.positiveInteger, XSD.short}
 _FLOAT_TYPES = {XSD.double, XSD.float, XSD.decimal}
+
+
+#: Parameters of named queries that name a merged concept and are matched on its ``gk:key``.
+CONCEPT_PARAMS = {"theme", "keyword", "technology", "category"}
 
 
 class QueryError(Exception):
@@ -139,6 +144,11 @@ class KnowledgeGraph:
         missing = [p for p in q.params if p not in params]
         if missing:
             raise QueryError(f"query {name!r} needs --param {missing[0]}=VALUE ({q.params[missing[0]]})")
+        for key in q.params:
+            if key in CONCEPT_PARAMS:
+                # Concept parameters match the normalised key (gk:key): any surface form works and
+                # the lookup is an index hit instead of a filter over every label.
+                params[key] = label_key(params[key])
         return self.query(q.text, params)
 
     # -- exports --------------------------------------------------------------------------------

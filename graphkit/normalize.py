@@ -15,6 +15,7 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‚": "'", "‛": "'", "“": 
 _SEPARATORS = re.compile(r"[-_/\u2010-\u2015]+")
 _PUNCT = re.compile(r"[^\w\s+#&.]")
 _SPACES = re.compile(r"\s+")
+_WORD_SPLIT = re.compile(r"[\s\-_/\u2010-\u2015]+")
 _ACRONYM_PLURAL = re.compile(r"[A-Z][A-Z0-9]+s")
 _LOOSE_DOT = re.compile(r"(?<!\w)\.|\.(?!\w)")
 # Words whose final "s" is not a plural; singularising them would merge unrelated concepts.
@@ -52,7 +53,8 @@ def label_key(label: str) -> str:
     >>> label_key("Heat pumps"), label_key("heat-pump"), label_key("Sécurité")
     ('heat pump', 'heat pump', 'securite')
     """
-    last = label.split()[-1] if label.split() else ""
+    words = _WORD_SPLIT.split(label.strip())
+    last = words[-1] if words else ""
     # "AWS", "iOS", "DevOps": all-caps or mixed-case words are names, never singularised.
     acronym = len(last) > 1 and any(c.isupper() for c in last[1:])
     if _ACRONYM_PLURAL.fullmatch(last):  # "AIs", "LLMs", "APIs": an acronym's plural
