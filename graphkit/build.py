@@ -282,7 +282,7 @@ def build(
 
         folder.remove_stale()
         gen = folder.next_generation()
-        loader = None
+        loader = store = None
         try:
             live = folder.current()
             if live is not None and not full:
@@ -354,6 +354,8 @@ def build(
 
             if loader is not None:
                 loader.close(raise_error=False)
+                loader = None
+            store = None  # close RocksDB first, or it may write into the folder being deleted
             shutil.rmtree(gen, ignore_errors=True)
             raise
         folder.remove_stale()
