@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import json
 import queue
 import threading
 import time
@@ -19,15 +20,23 @@ from typing import Callable, Iterable
 
 from . import __version__
 from .config import Mapping, load_mapping
-from .mapper import graph_iri, label_triples, labels_graph_iri, map_digest, ontology_graph_iri
+from .mapper import choose_labels, graph_iri, label_triples, labels_graph_iri, map_digest, ontology_graph_iri, page_triples
 from .model import Problem
 from .namespaces import GKD
+from .normalize import slug
 from .parse import DigestError, digest_id_for, parse_bytes, reference_date
-from .store import MANIFEST_VERSION, GraphFolder, StoreError, default_store_path
+from .project import fragment
+from .store import MANIFEST_VERSION, GraphFolder, StoreError, atomic_write, default_store_path
 
 #: Flush mapped quads to the store every this many lines, to bound memory on large corpora.
 BATCH_LINES = 250_000
 DIGEST_SUFFIXES = (".md", ".markdown")
+#: Folder of a generation holding each digest's triples as N-Triples, for fast exports.
+NT_CACHE = "nt"
+SHARED_NT = "_shared.nt"
+ONTOLOGY_NT = "_ontology.nt"
+#: Per-generation cache of the network projection's per-digest fragments (see project.py).
+NETWORK_FILE = "network.json"
 
 
 @dataclass
@@ -168,9 +177,40 @@ def ontology_quads(base: str = GKD) -> list:
     ]
 
 
-def _nquads(triples, graph: str) -> str:
-    g = f" <{graph}> .\n"
-    return "".join(f"{s} {p} {o}{g}" for s, p, o in triples)
+def _ntriples(triples) -> bytes:
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+def _with_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples text to N-Quads in one graph.
+
+    N-Triples escapes every newline inside literals, so " .\n" occurs only at line ends.
+    """
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
+
+
+def _ontology_nt(quads) -> bytes:
+    from pyoxigraph import RdfFormat, Triple, serialize
+
+    return serialize([Triple(q.subject, q.predicate, q.object) for q in quads], format=RdfFormat.N_TRIPLES)
+
+
+def _previous_fragments(live: Path, keep: set[str]) -> dict:
+    try:
+        data = json.loads((live / NETWORK_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        raise StoreError(f"{live / NETWORK_FILE} is missing or unreadable; rebuild with 'graphkit build --full'") from None
+    return {did: frag for did, frag in data["fragments"].items() if did in keep}
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    import os
+    import shutil
+
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
 
 
 def _assign_ids(files: list[tuple[Path, Path]], problems: list[Problem]) -> list[tuple[str, str, Path]]:
@@ -293,8 +333,19 @@ def build(
                 store.remove_graph(NamedNode(labels_graph_iri(base)))
             else:
                 store = Store(str(gen / "store"))
-                store.extend(ontology_quads(base))
+                ontology = ontology_quads(base)
+                store.extend(ontology)
+            fragments = _previous_fragments(live, set(digests)) if live is not None and not full else {}
             loader = _Loader(store)
+            nt_dir = gen / NT_CACHE
+            nt_dir.mkdir()
+            if live is not None and not full:
+                # Unchanged digests keep their N-Triples: hard links cost no copy and no space.
+                changed = set(removed) | {did for did, *_ in todo}
+                for name in [f"{slug(did)}.nt" for did in digests if did not in changed] + [ONTOLOGY_NT]:
+                    _link_or_copy(live / NT_CACHE / name, nt_dir / name)
+            else:
+                (nt_dir / ONTOLOGY_NT).write_bytes(_ontology_nt(ontology))
             # Pass 2: parse and map changed digests while the loader thread stores earlier ones.
             batch: list[str] = []
             lines = 0
@@ -315,18 +366,22 @@ def build(
                     "sha256": hashlib.sha256(data).hexdigest(),
                     "triples": len(m.triples),
                     "labels": m.labels,
+                    "page": m.page,
                     "problems": [p.as_dict() for p in m.problems],
                 }
                 if d.future_date:
                     digests[did]["recheck"] = d.future_date.isoformat()
+                fragments[did] = fragment(m.triples)
                 if old:
                     report.changed += 1
                 else:
                     report.added += 1
-                batch.append(_nquads(m.triples, graph_iri(did, base)))
+                text = _ntriples(m.triples)
+                (nt_dir / f"{slug(did)}.nt").write_bytes(text)
+                batch.append(_with_graph(text, graph_iri(did, base)))
                 lines += len(m.triples)
                 if lines >= BATCH_LINES:
-                    loader.put("".join(batch).encode("utf-8"))
+                    loader.put(b"".join(batch))
                     batch, lines = [], 0
             if not digests:
                 raise StoreError("no digest could be read; nothing was built (the previous graph, if any, is unchanged)")
@@ -334,8 +389,11 @@ def build(
             for entry in digests.values():
                 for concept, surface in entry["labels"].items():
                     forms.setdefault(concept, Counter()).update(surface)
-            batch.append(_nquads(label_triples(forms, base), labels_graph_iri(base)))
-            loader.put("".join(batch).encode("utf-8"))
+            pages = [entry["page"] for entry in digests.values() if entry.get("page")]
+            shared = _ntriples(label_triples(forms, base) + page_triples(pages))
+            (nt_dir / SHARED_NT).write_bytes(shared)
+            batch.append(_with_graph(shared, labels_graph_iri(base)))
+            loader.put(b"".join(batch))
             loader.close()
             store.flush()
             report.quads = len(store)
@@ -348,6 +406,9 @@ def build(
                 "entities": report.entities,
                 "digests": dict(sorted(digests.items())),
             }
+            concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
+            network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
+            atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             folder.publish(gen, manifest)
         except BaseException:
             import shutil

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from .model import Digest, Problem
-from .namespaces import DCTERMS, GK, GKD, PROV, RDF, RDFS, SCHEMA, SKOS
+from .namespaces import DCTERMS, GK, GKD, PROV, RDF, RDFS, SCHEMA, SKOS, XSD
 from .normalize import label_key, slug
 from .ntriples import date_lit, external_iri, int_lit, iri, lit
 
@@ -62,6 +62,7 @@ class Mapped:
     triples: list[Triple]
     labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> surface forms
     problems: list[Problem] = field(default_factory=list)
+    page: list | None = None  # [page IRI, page id, page URL or None, ISO date or None]
 
 
 def article_iri(digest_id: str, base: str = GKD) -> str:
@@ -74,8 +75,8 @@ def graph_iri(digest_id: str, base: str = GKD) -> str:
 
 
 def labels_graph_iri(base: str = GKD) -> str:
-    """The graph of merged concepts (types, schemes, labels), recomputed on every build."""
-    return f"{base}graph/concepts"
+    """The graph of what digests share: merged concepts and weekly pages, recomputed each build."""
+    return f"{base}graph/shared"
 
 
 def ontology_graph_iri(base: str = GKD) -> str:
@@ -148,15 +149,15 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
             problems.append(Problem(digest.path, None, f"source link {digest.source_url!r} is not a valid URL; not recorded"))
     if digest.summary:
         add((a, _P["abstract"], lit(digest.summary)))
+    page = None
     if digest.page_id:
-        page = iri(f"{base}page/{slug(digest.page_id)}")
-        add((a, _P["isPartOf"], page))
-        add((page, A, _C["page"]))
-        add((page, _P["pageId"], lit(digest.page_id)))
-        if digest.page_url and (url := external_iri(digest.page_url)):
-            add((page, _P["url"], iri(url)))
+        # The page's own triples are shared by every digest of that week: they go to the shared
+        # graph (page_triples), so no triple is stored in two digest graphs.
+        url = external_iri(digest.page_url) if digest.page_url else None
+        date = digest.page_date.isoformat() if digest.page_date else None
+        page = [f"{base}page/{slug(digest.page_id)}", digest.page_id, url, date]
+        add((a, _P["isPartOf"], iri(page[0])))
         if digest.page_date:
-            add((page, _P["datePublished"], date_lit(digest.page_date)))
             add((a, _P["datePublished"], date_lit(digest.page_date)))
 
     def concept(kind: str, label: str) -> str | None:
@@ -207,7 +208,7 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
                 add((a, _P["mentions"], t))
     # Duplicates (a keyword listed twice under two spellings) are harmless in a store but would
     # skew counts in the naive baseline; drop them while keeping first-seen order.
-    return Mapped(list(dict.fromkeys(out)), labels, problems)
+    return Mapped(list(dict.fromkeys(out)), labels, problems, page)
 
 
 def choose_labels(forms: Counter) -> tuple[str, list[str]]:
@@ -244,4 +245,26 @@ def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD) -> list
         out.append((ci, _P["key"], lit(_key_and_slug(pref)[0])))
         out.append((ci, _P["prefLabel"], lit(pref)))
         out.extend((ci, _P["altLabel"], lit(alt)) for alt in alts)
+    return out
+
+
+def page_triples(pages: list[list]) -> list[Triple]:
+    """Triples of the weekly pages, from the ``Mapped.page`` entries of every digest.
+
+    A page seen with several URLs (two digests disagreeing) keeps them all; sorted by IRI.
+    """
+    by_iri: dict[str, dict] = {}
+    for page_iri, page_id, url, date in pages:
+        entry = by_iri.setdefault(page_iri, {"id": page_id, "urls": set(), "dates": set()})
+        if url:
+            entry["urls"].add(url)
+        if date:
+            entry["dates"].add(date)
+    out: list[Triple] = []
+    for page_iri in sorted(by_iri):
+        entry, p = by_iri[page_iri], iri(page_iri)
+        out.append((p, A, _C["page"]))
+        out.append((p, _P["pageId"], lit(entry["id"])))
+        out.extend((p, _P["url"], iri(u)) for u in sorted(entry["urls"]))
+        out.extend((p, _P["datePublished"], f'"{d}"^^<{XSD.date}>') for d in sorted(entry["dates"]))
     return out

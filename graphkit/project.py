@@ -23,6 +23,8 @@ The projection is deterministic: nodes and edges are added in sorted order.
 
 from __future__ import annotations
 
+import re
+
 from .namespaces import GK, SCHEMA
 
 #: Node type -> RDF class.
@@ -88,6 +90,77 @@ def projection_data(store) -> dict:
             continue  # a Closest link to a digest outside the corpus, or to itself
         key = (a, b) if a < b else (b, a)
         weights[key] = max(weights.get(key, 0.0), EDGE_WEIGHTS[row["p"].value])
+    return {
+        "nodes": [nodes[k] for k in sorted(nodes)],
+        "edges": [[a, b, w] for (a, b), w in sorted(weights.items())],
+    }
+
+
+_TYPE_BY_CLASS = {f"<{cls}>": name for name, cls in NODE_TYPES.items()}
+_WEIGHT_BY_PRED = {f"<{p}>": w for p, w in EDGE_WEIGHTS.items()}
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_LABELS = {f"<{p}>" for p in (SCHEMA.headline, "http://www.w3.org/2000/01/rdf-schema#label")}
+_DATE = f"<{SCHEMA.datePublished}>"
+_RELEVANCY = f"<{GK.relevancy}>"
+_NT_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
+_NT_CHARS = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _literal_value(term: str) -> str:
+    """The lexical value of an N-Triples literal (quotes, datatype and escapes removed)."""
+    body = term[1 : term.rindex('"')]
+    if "\\" not in body:
+        return body
+    return _NT_ESCAPE.sub(lambda m: chr(int(m[1][1:], 16)) if m[1][0] in "uU" and len(m[1]) > 1 else _NT_CHARS.get(m[1], m[1]), body)
+
+
+def fragment(triples) -> dict:
+    """The part of the projection one digest contributes, from its mapped triples.
+
+    Computed by the build and cached per digest, so analysis commands need no SPARQL. Concept
+    nodes get their type and label from :func:`assemble` (they are shared across digests).
+    """
+    nodes: dict[str, list] = {}
+    edges = []
+    for s, p, o in triples:
+        if p == _RDF_TYPE:
+            t = _TYPE_BY_CLASS.get(o)
+            if t:
+                nodes.setdefault(s[1:-1], [t, None, None, None])[0] = t
+        elif p in _WEIGHT_BY_PRED:
+            edges.append([s[1:-1], o[1:-1], _WEIGHT_BY_PRED[p], p[1:-1]])
+    for s, p, o in triples:
+        node = nodes.get(s[1:-1])
+        if node is None:
+            continue
+        if p in _LABELS:
+            node[1] = _literal_value(o)
+        elif p == _DATE:
+            node[2] = _literal_value(o)
+        elif p == _RELEVANCY:
+            node[3] = int(_literal_value(o))
+    return {"nodes": nodes, "edges": edges}
+
+
+def assemble(fragments, concepts: dict[str, tuple[str, str]]) -> dict:
+    """Join per-digest fragments into :func:`projection_data`'s format.
+
+    ``concepts`` maps a concept IRI to (type, preferred label).
+    """
+    nodes: dict[str, list] = {}
+    for frag in fragments:
+        for iri, (type_, label, date, rel) in frag["nodes"].items():
+            nodes[iri] = [iri, type_, label if label is not None else iri, date, rel]
+    for iri, (type_, label) in concepts.items():
+        if type_ in NODE_TYPES:
+            nodes[iri] = [iri, type_, label, None, None]
+    weights: dict[tuple[str, str], float] = {}
+    for frag in fragments:
+        for a, b, w, _ in frag["edges"]:
+            if a == b or a not in nodes or b not in nodes:
+                continue
+            key = (a, b) if a < b else (b, a)
+            weights[key] = max(weights.get(key, 0.0), w)
     return {
         "nodes": [nodes[k] for k in sorted(nodes)],
         "edges": [[a, b, w] for (a, b), w in sorted(weights.items())],

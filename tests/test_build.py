@@ -205,3 +205,29 @@ def test_to_rdflib_keeps_named_graphs(tmp_path):
     report = build([EXAMPLES], out)
     ds = KnowledgeGraph(out).to_rdflib()
     assert sum(1 for _ in ds.quads((None, None, None, None))) == report.quads
+
+
+def test_cached_exports_equal_the_store(tmp_path, corpus_copy):
+    """nt/nq come from the build's N-Triples cache; they must hold exactly what the store holds,
+    after a full build and after an incremental one."""
+    from pyoxigraph import RdfFormat
+
+    out = tmp_path / "kg"
+    build([corpus_copy], out)
+    victim = sorted(corpus_copy.glob("*.md"))[5]
+    victim.write_text(victim.read_text("utf-8").replace("## Themes\n", "## Themes\n\n* Added Theme\n", 1), "utf-8")
+    sorted(corpus_copy.glob("*.md"))[0].unlink()
+    for step in ("full", "incremental"):
+        if step == "incremental":
+            assert build([corpus_copy], out).changed == 1
+        kg = KnowledgeGraph(out)
+        store_quads = set(rdflib.Dataset().parse(data=kg.store.dump(format=RdfFormat.N_QUADS), format="nquads").quads())
+        cached_quads = set(rdflib.Dataset().parse(data=kg.export("nq"), format="nquads").quads())
+        assert cached_quads == store_quads
+        union = kg.store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+        from pyoxigraph import serialize
+
+        store_triples = set(rdflib.Graph().parse(data=serialize(union, format=RdfFormat.N_TRIPLES), format="nt"))
+        nt = kg.export("nt")
+        assert set(rdflib.Graph().parse(data=nt, format="nt")) == store_triples
+        assert nt.count(b"\n") == len(store_triples)  # no triple written twice

@@ -1,0 +1,99 @@
+"""Network projection, centrality and communities: known answers on hand-made graphs, equality
+of the cached and SPARQL projections, determinism."""
+
+from __future__ import annotations
+
+import shutil
+
+import networkx as nx
+import pytest
+
+from graphkit import centrality, communities
+from graphkit.build import build
+from graphkit.graph import KnowledgeGraph
+from graphkit.project import projection_data, to_networkx
+from graphkit_testutil import EXAMPLES, corpus_path
+
+
+def test_cached_projection_equals_sparql_projection(tmp_path):
+    src = tmp_path / "src"
+    shutil.copytree(corpus_path(), src)
+    out = tmp_path / "kg"
+    build([src], out)
+    kg = KnowledgeGraph(out)
+    assert kg.projection() == projection_data(kg.store)
+    # after an incremental build too
+    victim = sorted(src.glob("*.md"))[2]
+    victim.write_text(victim.read_text("utf-8").replace("## Themes\n", "## Themes\n\n* brand new theme\n", 1), "utf-8")
+    sorted(src.glob("*.md"))[0].unlink()
+    assert build([src], out).changed == 1
+    kg = KnowledgeGraph(out)
+    data = kg.projection()
+    assert data == projection_data(kg.store)
+    labels = {label for _, type_, label, *_ in data["nodes"] if type_ == "theme"}
+    assert "brand new theme" in labels
+
+
+def test_projection_types_and_weights(tmp_path):
+    build([EXAMPLES], tmp_path / "kg")
+    g = KnowledgeGraph(tmp_path / "kg").network()
+    types = nx.get_node_attributes(g, "type")
+    assert sum(1 for t in types.values() if t == "article") == len(list(EXAMPLES.glob("*.md")))
+    assert set(types.values()) <= {"article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue"}
+    for a, b, w in g.edges(data="weight"):
+        kinds = {types[a], types[b]}
+        assert "article" in kinds  # every edge touches an article
+        assert w == (0.5 if kinds & {"keyword"} or kinds == {"article"} else 1.0)
+    # a theme written two ways in two digests is one node linked to both articles
+    ai_gov = [n for n, d in g.nodes(data=True) if d["type"] == "theme" and d["label"].lower() == "ai governance"]
+    assert len(ai_gov) == 1 and g.degree(ai_gov[0]) == 3
+
+
+def _two_triangles():
+    g = nx.Graph()
+    g.add_edges_from([("a", "b"), ("b", "c"), ("a", "c"), ("x", "y"), ("y", "z"), ("x", "z"), ("c", "x")], weight=1.0)
+    nx.set_node_attributes(g, "theme", "type")
+    nx.set_node_attributes(g, {n: n.upper() for n in g}, "label")
+    return g
+
+
+def test_centrality_known_answers():
+    g = _two_triangles()
+    # c and x are the bridge: every shortest path between the triangles crosses them
+    b = centrality.betweenness(g)
+    assert b["c"] == b["x"] == pytest.approx(9 / 15)  # 9 of the 15 pairs route through each
+    assert b["a"] == 0.0
+    d = centrality.degree(g)
+    assert d == {"a": 2, "b": 2, "c": 3, "x": 3, "y": 2, "z": 2}
+    pr = centrality.pagerank(g)
+    assert sum(pr.values()) == pytest.approx(1.0)
+    assert pr["c"] == pytest.approx(pr["x"]) and pr["c"] > pr["a"]
+    assert centrality.top_nodes(g, d, top=2) == [("c", 3), ("x", 3)]
+
+
+def test_sampled_betweenness_is_deterministic():
+    g = nx.barabasi_albert_graph(400, 2, seed=1)
+    one = centrality.betweenness(g, k=50)
+    two = centrality.betweenness(g, k=50)
+    assert one == two
+    exact = centrality.betweenness(g)
+    top_exact = max(exact, key=exact.get)
+    assert max(one, key=one.get) == top_exact  # the hub is found from 50 samples too
+
+
+def test_communities_known_answer_and_labels():
+    g = _two_triangles()
+    parts = communities.louvain(g)
+    assert [sorted(p) for p in parts] == [["a", "b", "c"], ["x", "y", "z"]]
+    assert communities.modularity(g, parts) == pytest.approx(5 / 14)
+    described = communities.describe(g, parts, centrality.pagerank(g), top=2)
+    assert described[0]["size"] == 3 and described[0]["label"].startswith("C")
+    assert described[0]["types"] == {"theme": 3}
+
+
+def test_analysis_is_deterministic_on_the_corpus(tmp_path):
+    build([corpus_path()], tmp_path / "kg")
+    g1 = KnowledgeGraph(tmp_path / "kg").network()
+    g2 = to_networkx(KnowledgeGraph(tmp_path / "kg").projection())
+    assert communities.louvain(g1) == communities.louvain(g2)
+    assert centrality.pagerank(g1) == centrality.pagerank(g2)
