@@ -35,6 +35,7 @@ DIGEST_SUFFIXES = (".md", ".markdown")
 NT_CACHE = "nt"
 SHARED_NT = "_shared.nt"
 ONTOLOGY_NT = "_ontology.nt"
+ANALYSIS_NT = "_analysis.nt"
 #: Per-generation cache of the network projection's per-digest fragments (see project.py).
 NETWORK_FILE = "network.json"
 
@@ -238,6 +239,7 @@ def build(
     full: bool = False,
     today: _dt.date | None = None,
     progress: Callable[[int], None] | None = None,
+    analysis: bool = True,
 ) -> BuildReport:
     """Build (or update) the graph folder ``out`` from digest files.
 
@@ -253,6 +255,9 @@ def build(
         Rebuild everything instead of only what changed.
     progress : callable, optional
         Called with the number of files handled since the last call.
+    analysis : bool
+        Compute centrality and communities and write them back into the graph (see
+        :mod:`graphkit.analysis`); the slowest step on large corpora.
 
     Returns
     -------
@@ -331,6 +336,7 @@ def build(
                 for did in removed + [did for did, _, _, old in todo if old]:
                     store.remove_graph(NamedNode(graph_iri(did, base)))
                 store.remove_graph(NamedNode(labels_graph_iri(base)))
+                store.remove_graph(NamedNode(f"{base}graph/analysis"))
             else:
                 store = Store(str(gen / "store"))
                 ontology = ontology_quads(base)
@@ -394,6 +400,18 @@ def build(
             (nt_dir / SHARED_NT).write_bytes(shared)
             batch.append(_with_graph(shared, labels_graph_iri(base)))
             loader.put(b"".join(batch))
+            concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
+            network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
+            if analysis:
+                from .analysis import ANALYSIS_FILE, analyse, analysis_graph_iri, analysis_triples
+                from .project import assemble, to_networkx
+
+                g = to_networkx(assemble(network["fragments"].values(), {c: tuple(v) for c, v in concepts.items()}))
+                result = analyse(g)
+                text = _ntriples(analysis_triples(result, base))
+                (nt_dir / ANALYSIS_NT).write_bytes(text)
+                loader.put(_with_graph(text, analysis_graph_iri(base)))
+                atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
             loader.close()
             store.flush()
             report.quads = len(store)
@@ -404,10 +422,9 @@ def build(
                 "settings": settings,
                 "quads": report.quads,
                 "entities": report.entities,
+                "analysis": analysis,
                 "digests": dict(sorted(digests.items())),
             }
-            concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
-            network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
             atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             folder.publish(gen, manifest)
         except BaseException:

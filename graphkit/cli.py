@@ -115,7 +115,8 @@ def main():
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no list of warnings.")
 @click.option("--max-problems", default=20, show_default=True, help="How many warnings to list (all are in --json).")
-def build(paths, out, mapping, full, strict, as_json, quiet, max_problems):
+@click.option("--no-analysis", is_flag=True, help="Skip centrality and communities (the slowest step on large corpora).")
+def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis):
     """Build or update the graph from digest files or folders (searched for *.md).
 
     Only digests that were added, changed or deleted since the last build are touched; an
@@ -133,9 +134,9 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems):
     show_bar = not quiet and not as_json and total >= 200
     if show_bar:
         with click.progressbar(length=total, label="Reading digests", file=sys.stderr) as bar:
-            report = run_build(paths, out, mapping=mapping, full=full, progress=bar.update)
+            report = run_build(paths, out, mapping=mapping, full=full, progress=bar.update, analysis=not no_analysis)
     else:
-        report = run_build(paths, out, mapping=mapping, full=full)
+        report = run_build(paths, out, mapping=mapping, full=full, analysis=not no_analysis)
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -238,6 +239,98 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
     else:
         emit_table(result.columns, result.rows, width=width)
         click.echo(f"({len(result.rows)} row{'s' if len(result.rows) != 1 else ''})", err=True)
+
+
+# -- network analysis -----------------------------------------------------------------------------
+
+NODE_TYPE_CHOICE = click.Choice(["article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue"])
+
+
+def _emit_rows(rows: list[dict], columns: list[str], fmt: str, width: int = 60) -> None:
+    if fmt == "json":
+        emit_json(rows)
+    elif fmt == "csv":
+        emit_csv(columns, [[r.get(c) for c in columns] for r in rows])
+    else:
+        emit_table(columns, [[_fmt_score(r.get(c)) for c in columns] for r in rows], width=width)
+
+
+def _fmt_score(value):
+    return f"{value:.6g}" if isinstance(value, float) else value
+
+
+def output_options(f):
+    f = click.option("--csv", "as_csv", is_flag=True, help="Print CSV.")(f)
+    return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
+
+
+@main.command()
+@click.option("--type", "node_type", type=NODE_TYPE_CHOICE, help="Only nodes of this type (default: all).")
+@click.option("--by", "measure", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank", show_default=True)
+@click.option("--top", default=20, show_default=True, help="How many nodes to list.")
+@output_options
+@store_option
+def rank(node_type, measure, top, as_json, as_csv, store):
+    """Rank the graph's nodes by centrality.
+
+    PageRank and degree are computed on the whole projection; betweenness on its core (articles
+    and concepts, without table rows), exact up to 5,000 nodes and sampled with a fixed seed
+    above. Scores are computed at build time.
+
+    \b
+    Examples:
+      graphkit rank --type technology --by pagerank --top 20
+      graphkit rank --type theme --by betweenness --csv
+    """
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(store)
+    data = kg.analysis()
+    nodes = {n[0]: n for n in kg.projection()["nodes"]}
+    scores = data["scores"][measure]
+    items = [(n, v) for n, v in scores.items() if n in nodes and (node_type is None or nodes[n][1] == node_type)]
+    items.sort(key=lambda kv: (-kv[1], kv[0]))
+    rows = [
+        {"rank": i, "label": nodes[n][2], "type": nodes[n][1], measure: v,
+         "degree": data["scores"]["degree"].get(n, 0), "iri": n}
+        for i, (n, v) in enumerate(items[:top], start=1)
+    ]
+    columns = ["rank", "label", "type", measure] + (["degree"] if measure != "degree" else []) + ["iri"]
+    _emit_rows(rows, columns, "json" if as_json else "csv" if as_csv else "table")
+
+
+@main.command()
+@click.option("--min-size", default=2, show_default=True, help="Hide communities smaller than this.")
+@click.option("--top", default=5, show_default=True, help="Members listed per community.")
+@output_options
+@store_option
+def clusters(min_size, top, as_json, as_csv, store):
+    """List the communities of the graph (Louvain, fixed seed), largest first.
+
+    Each community is named after its most central themes and technologies; table rows belong
+    to their article's community.
+
+    \b
+    Examples:
+      graphkit clusters --min-size 10
+      graphkit clusters --json
+    """
+    from .communities import describe
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(store)
+    data = kg.analysis()
+    g = kg.network()
+    parts = [set(p) for p in data["communities"]]
+    described = [d for d in describe(g, parts, data["scores"]["pagerank"], top=top) if d["size"] >= min_size]
+    if as_json:
+        emit_json({"modularity": data["modularity"], "communities": described})
+        return
+    rows = [{"community": d["community"], "size": d["size"], "label": d["label"],
+             "top members": "; ".join(m["label"] for m in d["top"])} for d in described]
+    _emit_rows(rows, ["community", "size", "label", "top members"], "csv" if as_csv else "table", width=70)
+    if not as_csv:
+        click.echo(f"({len(described)} of {len(parts)} communities; modularity {data['modularity']:.3f})", err=True)
 
 
 # -- export, validate, stats ----------------------------------------------------------------------

@@ -52,7 +52,15 @@ def describe(g, communities: list[set], scores: dict, *, top: int = 5) -> list[d
         for n in members:
             t = g.nodes[n].get("type", "?")
             by_type[t] = by_type.get(t, 0) + 1
-        naming = [n for n in ranked if g.nodes[n].get("type") in LABEL_TYPES][:3] or ranked[:1]
+        naming, seen = [], set()
+        for n in ranked:  # a theme and a technology may share a name: name it once
+            name = g.nodes[n].get("label", str(n))
+            if g.nodes[n].get("type") in LABEL_TYPES and name.casefold() not in seen:
+                seen.add(name.casefold())
+                naming.append(n)
+                if len(naming) == 3:
+                    break
+        naming = naming or ranked[:1]
         out.append(
             {
                 "community": i,

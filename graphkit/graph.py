@@ -204,7 +204,8 @@ class KnowledgeGraph:
 
     def _nt_files(self) -> list[tuple[Path, str]] | None:
         """(file, graph IRI) of the build's N-Triples cache in a fixed order, or None without one."""
-        from .build import NT_CACHE, ONTOLOGY_NT, SHARED_NT
+        from .analysis import analysis_graph_iri
+        from .build import ANALYSIS_NT, NT_CACHE, ONTOLOGY_NT, SHARED_NT
         from .mapper import labels_graph_iri, ontology_graph_iri
 
         folder = GraphFolder(self.path)
@@ -213,7 +214,8 @@ class KnowledgeGraph:
         if gen is None or manifest is None or not (gen / NT_CACHE).is_dir():
             return None
         base = manifest["settings"]["base"]
-        special = {ONTOLOGY_NT: ontology_graph_iri(base), SHARED_NT: labels_graph_iri(base)}
+        special = {ONTOLOGY_NT: ontology_graph_iri(base), SHARED_NT: labels_graph_iri(base),
+                   ANALYSIS_NT: analysis_graph_iri(base)}
         files = []
         for path in sorted((gen / NT_CACHE).iterdir()):
             graph = special.get(path.name) or f"{base}graph/article/{path.name[:-3]}"
@@ -240,6 +242,20 @@ class KnowledgeGraph:
         from .project import to_networkx
 
         return to_networkx(self.projection())
+
+    def analysis(self) -> dict:
+        """Centrality scores and communities (see :mod:`graphkit.analysis`).
+
+        Read from the build's ``analysis.json``; a graph built with ``--no-analysis`` gets them
+        computed now (slow on large corpora, and not written back into the store).
+        """
+        from .analysis import ANALYSIS_FILE, analyse
+
+        gen = GraphFolder(self.path).current()
+        try:
+            return json.loads((gen / ANALYSIS_FILE).read_text("utf-8"))
+        except (OSError, ValueError, TypeError):
+            return analyse(self.network())
 
     def to_rdflib(self):
         """The whole graph as an ``rdflib.Dataset`` (named graphs kept), for rdflib-based tools."""

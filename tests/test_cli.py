@@ -35,7 +35,7 @@ def run(runner, *args, code=0):
     return result
 
 
-@pytest.mark.parametrize("command", ["build", "query", "export", "validate", "stats"])
+@pytest.mark.parametrize("command", ["build", "query", "export", "validate", "stats", "rank", "clusters"])
 def test_every_command_has_help_with_an_example(runner, command):
     out = run(runner, command, "--help").output
     assert "Example" in out and f"graphkit {command}" in out
@@ -165,7 +165,7 @@ def test_export_every_format(runner, kg, tmp_path):
         assert set(rdflib.Graph().parse(path, format=parser)) == set(reference)
     nq = run(runner, "export", "--store", kg, "--format", "nq").stdout_bytes
     ds = rdflib.Dataset().parse(data=nq, format="nquads")
-    assert len({g for *_, g in ds.quads((None, None, None, None))}) == len(list(EXAMPLES.glob("*.md"))) + 2
+    assert len({g for *_, g in ds.quads((None, None, None, None))}) == len(list(EXAMPLES.glob("*.md"))) + 3
     assert "'xml' is not one of" in run(runner, "export", "--store", kg, "--format", "xml", code=2).output
 
 
@@ -184,3 +184,38 @@ def test_store_from_environment(runner, kg, monkeypatch):
     monkeypatch.setenv("GRAPHKIT_STORE", str(kg))
     stats = json.loads(run(runner, "stats", "--json").output)
     assert stats["store"] == str(kg)
+
+
+def test_rank_and_clusters(runner, kg):
+    rows = json.loads(run(runner, "rank", "--store", kg, "--type", "theme", "--top", "3", "--json").output)
+    assert len(rows) == 3 and all(r["type"] == "theme" for r in rows)
+    assert rows[0]["pagerank"] >= rows[1]["pagerank"] >= rows[2]["pagerank"]
+    # the theme shared by three example digests is the most connected one
+    top_degree = json.loads(run(runner, "rank", "--store", kg, "--type", "theme", "--by", "degree", "--json").output)[0]
+    assert top_degree["label"].lower() == "ai governance" and top_degree["degree"] == 3
+    parsed = list(csv.reader(io.StringIO(run(runner, "rank", "--store", kg, "--by", "betweenness", "--csv").output)))
+    assert parsed[0][:4] == ["rank", "label", "type", "betweenness"] and len(parsed) == 21
+    out = json.loads(run(runner, "clusters", "--store", kg, "--json").output)
+    sizes = [c["size"] for c in out["communities"]]
+    assert sizes == sorted(sizes, reverse=True) and 0 < out["modularity"] <= 1
+    assert all(c["label"] for c in out["communities"])
+    table = run(runner, "clusters", "--store", kg, "--min-size", "1000").output
+    assert table.splitlines()[0].split()[:3] == ["community", "size", "label"] and len(table.splitlines()) == 2
+    # same answers twice: fixed seeds
+    assert run(runner, "clusters", "--store", kg, "--json").output == json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+
+
+def test_rank_without_build_time_analysis(runner, tmp_path):
+    out = tmp_path / "kg"
+    run(runner, "build", EXAMPLES, "--out", out, "--no-analysis")
+    rows = json.loads(run(runner, "rank", "--store", out, "--type", "theme", "--by", "degree", "--json").output)
+    assert rows[0]["degree"] == 3
+    graphs = json.loads(run(runner, "query", "--store", out, "--json", "SELECT (COUNT(*) AS ?n) WHERE { ?s gk:pagerank ?p }").output)
+    assert graphs == [{"n": 0}]  # nothing written back without analysis
+
+
+def test_write_back_is_queryable(runner, kg):
+    rows = json.loads(run(runner, "query", "--store", kg, "--json",
+                          "SELECT ?l ?pr ?c WHERE { ?t a gk:Theme ; skos:prefLabel ?l ; gk:pagerank ?pr ; gk:community ?c } ORDER BY DESC(?pr) ?l LIMIT 1").output)
+    ranked = json.loads(run(runner, "rank", "--store", kg, "--type", "theme", "--top", "1", "--json").output)
+    assert rows[0]["l"] == ranked[0]["label"] and rows[0]["pr"] == pytest.approx(ranked[0]["pagerank"])

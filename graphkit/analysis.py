@@ -1,0 +1,85 @@
+"""Whole-graph analysis computed once per build: centrality, communities, and their RDF write-back.
+
+Degree and PageRank are computed on the full projection. Betweenness and Louvain communities are
+computed on its *core* — articles and the concepts they share, without the table rows — because
+rows are leaves hanging off one article: their betweenness is zero by definition, they cannot
+bridge communities, and they are four fifths of the nodes. Each row then joins its article's
+community. Results are cached in the generation folder (``analysis.json``) and written into the
+store's ``gkd:graph/analysis`` graph, so SPARQL can filter on them.
+"""
+
+from __future__ import annotations
+
+from . import centrality, communities
+from .mapper import Triple
+from .namespaces import GK, GKD, RDF, RDFS
+from .ntriples import double_lit, int_lit, iri, lit
+from .project import FINDING_TYPES
+
+ANALYSIS_FILE = "analysis.json"
+
+
+def analysis_graph_iri(base: str = GKD) -> str:
+    return f"{base}graph/analysis"
+
+
+def core(g):
+    """The projection without table rows (signals, concerns, behaviours, issues)."""
+    keep = [n for n, t in g.nodes(data="type") if t not in FINDING_TYPES]
+    return g.subgraph(keep).copy()
+
+
+def analyse(g, *, betweenness_k: int | None = None) -> dict:
+    """Scores and communities of a projected graph, as plain JSON-able data.
+
+    Returns ``{"scores": {measure: {iri: score}}, "communities": [[iri, ...], ...], "modularity":
+    float, "betweenness": {"exact": bool, "k": int | None, "nodes": int}}``; communities are
+    sorted largest first and include the rows, which follow their article.
+    """
+    c = core(g)
+    between = centrality.betweenness(c, betweenness_k)
+    exact = betweenness_k is None and c.number_of_nodes() <= centrality.EXACT_BETWEENNESS_MAX
+    for n in g:
+        between.setdefault(n, 0.0)
+    parts = communities.louvain(c)
+    q = communities.modularity(c, parts)
+    member = {n: i for i, p in enumerate(parts) for n in p}
+    for n, t in g.nodes(data="type"):
+        if t in FINDING_TYPES:
+            article = next(iter(g[n]), None)
+            if article is not None and article in member:
+                parts[member[article]].add(n)
+    parts.sort(key=lambda p: (-len(p), min(p)))  # sizes changed when the rows joined
+    pagerank = centrality.pagerank(g)
+    labels = {str(d["community"]): d["label"] for d in communities.describe(g, parts, pagerank, top=0)}
+    return {
+        "scores": {"degree": centrality.degree(g), "pagerank": pagerank, "betweenness": between},
+        "labels": labels,
+        "communities": [sorted(p) for p in parts],
+        "modularity": q,
+        "betweenness": {
+            "exact": exact,
+            "k": None if exact else (betweenness_k or centrality.BETWEENNESS_SAMPLES),
+            "nodes": c.number_of_nodes(),
+        },
+    }
+
+
+def analysis_triples(result: dict, base: str = GKD) -> list[Triple]:
+    """Write-back: ``gk:degree``, ``gk:pagerank``, ``gk:betweenness``, ``gk:community`` per node,
+    and each community as a ``gk:Community`` with a label. Sorted, so builds are reproducible."""
+    out: list[Triple] = []
+    scores = result["scores"]
+    deg, pr, bt = iri(GK.degree), iri(GK.pagerank), iri(GK.betweenness)
+    for n in sorted(scores["pagerank"]):
+        s = iri(n)
+        out.append((s, deg, int_lit(scores["degree"].get(n, 0))))
+        out.append((s, pr, double_lit(scores["pagerank"][n])))
+        out.append((s, bt, double_lit(scores["betweenness"].get(n, 0.0))))
+    has, a, label = iri(GK.community), iri(RDF.type), iri(RDFS.label)
+    for i, members in enumerate(result["communities"]):
+        c = iri(f"{base}community/{i}")
+        out.append((c, a, iri(GK.Community)))
+        out.append((c, label, lit(result.get("labels", {}).get(str(i), f"community {i}"))))
+        out.extend((iri(n), has, c) for n in members)
+    return out
