@@ -199,7 +199,7 @@ def test_rank_and_clusters(runner, kg):
     sizes = [c["size"] for c in out["communities"]]
     assert sizes == sorted(sizes, reverse=True) and 0 < out["modularity"] <= 1
     assert all(c["label"] for c in out["communities"])
-    table = run(runner, "clusters", "--store", kg, "--min-size", "1000").output
+    table = run(runner, "clusters", "--store", kg, "--min-size", "1000").stdout
     assert table.splitlines()[0].split()[:3] == ["community", "size", "label"] and len(table.splitlines()) == 2
     # same answers twice: fixed seeds
     assert run(runner, "clusters", "--store", kg, "--json").output == json.dumps(out, ensure_ascii=False, indent=2) + "\n"
