@@ -333,6 +333,49 @@ def clusters(min_size, top, as_json, as_csv, store):
         click.echo(f"({len(described)} of {len(parts)} communities; modularity {data['modularity']:.3f})", err=True)
 
 
+@main.command()
+@click.argument("query")
+@click.option("--type", "node_type", type=NODE_TYPE_CHOICE, help="What QUERY names (and what to return), e.g. signal.")
+@click.option("--return", "target_type", type=NODE_TYPE_CHOICE, help="Return items of this type instead (default: QUERY's type; signals for free text).")
+@click.option("--top", default=10, show_default=True)
+@click.option("--include-same-article", is_flag=True, help="Keep items from the query's own article.")
+@output_options
+@store_option
+def related(query, node_type, target_type, top, include_same_article, as_json, as_csv, store):
+    """Find items related to QUERY: an IRI, a name (exact or approximate), or free text.
+
+    Scores blend graph evidence (shared themes, technologies and keywords of the items'
+    articles, rare ones weighing more) with text similarity (TF-IDF of name + description);
+    each result says which concepts it shares. See graphkit/related.py for the formula.
+
+    \b
+    Examples:
+      graphkit related "Hopepunk Movement" --type signal
+      graphkit related "heat pumps" --type technology --json
+      graphkit related "farmers repairing their own tractors" --top 5
+    """
+    from .graph import KnowledgeGraph
+    from .related import Ambiguous, load_index
+
+    index = load_index(KnowledgeGraph(store))
+    try:
+        resolved, results = index.related(query, node_type=node_type, target_type=target_type or node_type,
+                                          top=top, include_same_article=include_same_article)
+    except Ambiguous as exc:
+        lines = "\n".join(f"  {t:<10} {label}  <{iri}>" for iri, t, label in exc.candidates[:15])
+        raise UserError(f"{query!r} matches several items:\n{lines}\n"
+                        "Pass one IRI, or narrow with --type.") from None
+    if as_json:
+        emit_json({"query": query, "resolved": resolved, "results": [r.as_dict() for r in results]})
+        return
+    rows = [dict(r.as_dict(), rank=i, shared="; ".join(r.shared)) for i, r in enumerate(results, start=1)]
+    columns = ["rank", "score", "graph", "text", "label", "article", "shared", "iri"]
+    if not as_csv:
+        what = f"<{resolved}> ({index.nodes[resolved][2]})" if resolved else "free text"
+        click.echo(f"Related to {what}:", err=True)
+    _emit_rows(rows, columns, "csv" if as_csv else "table", width=50)
+
+
 # -- export, validate, stats ----------------------------------------------------------------------
 
 

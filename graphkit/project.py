@@ -102,6 +102,8 @@ _RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 _LABELS = {f"<{p}>" for p in (SCHEMA.headline, "http://www.w3.org/2000/01/rdf-schema#label")}
 _DATE = f"<{SCHEMA.datePublished}>"
 _RELEVANCY = f"<{GK.relevancy}>"
+# Descriptions (rows) and summaries (articles): the text side of `graphkit related`.
+_TEXTS = {f"<{GK.description}>", f"<{SCHEMA.abstract}>"}
 _NT_ESCAPE = re.compile(r"\\(u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)")
 _NT_CHARS = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -129,6 +131,7 @@ def fragment(triples) -> dict:
                 nodes.setdefault(s[1:-1], [t, None, None, None])[0] = t
         elif p in _WEIGHT_BY_PRED:
             edges.append([s[1:-1], o[1:-1], _WEIGHT_BY_PRED[p], p[1:-1]])
+    text: dict[str, str] = {}
     for s, p, o in triples:
         node = nodes.get(s[1:-1])
         if node is None:
@@ -139,7 +142,9 @@ def fragment(triples) -> dict:
             node[2] = _literal_value(o)
         elif p == _RELEVANCY:
             node[3] = int(_literal_value(o))
-    return {"nodes": nodes, "edges": edges}
+        elif p in _TEXTS:
+            text[s[1:-1]] = _literal_value(o)
+    return {"nodes": nodes, "edges": edges, "text": text}
 
 
 def assemble(fragments, concepts: dict[str, tuple[str, str]]) -> dict:
