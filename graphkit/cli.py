@@ -380,22 +380,30 @@ def related(query, node_type, target_type, top, include_same_article, as_json, a
 
 
 @main.command()
-@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld"]), default="ttl", show_default=True,
-              help="nq and trig keep one named graph per digest; the others give the merged graph.")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "trig", "jsonld", "gexf", "graphml"]), default="ttl",
+              show_default=True,
+              help="nq and trig keep one named graph per digest; ttl, nt, jsonld give the merged graph; "
+                   "gexf (Gephi) and graphml (Cytoscape) give the network projection with scores and communities.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output).")
 @store_option
 def export(fmt, output, store):
-    """Export the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD.
+    """Export the graph as Turtle, N-Triples, N-Quads, TriG or JSON-LD, or its network as GEXF or GraphML.
 
     \b
     Examples:
       graphkit export --format ttl -o kg.ttl
       graphkit export --format nq | gzip > kg.nq.gz
+      graphkit export --format gexf -o kg.gexf      # open in Gephi
     """
     from .graph import KnowledgeGraph
 
     kg = KnowledgeGraph(store)
-    if output:
+    if fmt in ("gexf", "graphml"):
+        if not output:
+            raise UserError(f"--format {fmt} writes a file: add -o kg.{fmt}")
+        kg.export_network(fmt, output)
+        click.echo(f"Wrote {output} ({os.path.getsize(output):,} bytes).", err=True)
+    elif output:
         kg.export(fmt, output)
         click.echo(f"Wrote {output} ({os.path.getsize(output):,} bytes).", err=True)
     else:

@@ -257,6 +257,31 @@ class KnowledgeGraph:
         except (OSError, ValueError, TypeError):
             return analyse(self.network())
 
+    def export_network(self, fmt: str, output: str | Path) -> None:
+        """Write the projection as GEXF (Gephi) or GraphML (Cytoscape, yEd), with each node's
+        type, label, date, relevancy, scores and community as attributes."""
+        import networkx as nx
+
+        g = self.network()
+        data = self.analysis()
+        member = {n: i for i, p in enumerate(data["communities"]) for n in p}
+        for n, attrs in g.nodes(data=True):
+            for measure, scores in data["scores"].items():
+                attrs[measure] = float(scores.get(n, 0.0))
+            attrs["community"] = member.get(n, -1)
+        writer = {"gexf": nx.write_gexf, "graphml": nx.write_graphml}[fmt]
+        output = Path(output)
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        os.close(fd)
+        try:
+            writer(g, tmp)
+            os.replace(tmp, output)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
     def to_rdflib(self):
         """The whole graph as an ``rdflib.Dataset`` (named graphs kept), for rdflib-based tools."""
         import rdflib

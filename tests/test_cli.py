@@ -219,3 +219,18 @@ def test_write_back_is_queryable(runner, kg):
                           "SELECT ?l ?pr ?c WHERE { ?t a gk:Theme ; skos:prefLabel ?l ; gk:pagerank ?pr ; gk:community ?c } ORDER BY DESC(?pr) ?l LIMIT 1").output)
     ranked = json.loads(run(runner, "rank", "--store", kg, "--type", "theme", "--top", "1", "--json").output)
     assert rows[0]["l"] == ranked[0]["label"] and rows[0]["pr"] == pytest.approx(ranked[0]["pagerank"])
+
+
+@pytest.mark.parametrize("fmt", ["gexf", "graphml"])
+def test_network_exports_for_gephi_and_cytoscape(runner, kg, tmp_path, fmt):
+    import networkx as nx
+
+    path = tmp_path / f"kg.{fmt}"
+    run(runner, "export", "--store", kg, "--format", fmt, "-o", path)
+    g = (nx.read_gexf if fmt == "gexf" else nx.read_graphml)(path)
+    ranked = json.loads(run(runner, "rank", "--store", kg, "--top", "1", "--json").output)[0]
+    node = g.nodes[ranked["iri"]]
+    assert node["type"] == ranked["type"] and node["pagerank"] == pytest.approx(ranked["pagerank"])
+    assert node["community"] >= 0
+    assert sum(1 for _, t in g.nodes(data="type") if t == "article") == len(list(EXAMPLES.glob("*.md")))
+    assert "writes a file" in run(runner, "export", "--store", kg, "--format", fmt, code=1).output
