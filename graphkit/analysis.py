@@ -1,10 +1,10 @@
 """Whole-graph analysis computed once per build: centrality, communities, and their RDF write-back.
 
-Degree and PageRank are computed on the full projection. Betweenness and Louvain communities are
-computed on its *core* — articles and the concepts they share, without the table rows — because
-rows are leaves hanging off one article: their betweenness is zero by definition, they cannot
-bridge communities, and they are four fifths of the nodes. Each row then joins its article's
-community. Results are cached in the generation folder (``analysis.json``) and written into the
+Everything is computed on the projection's *core* — articles and the concepts they share
+(themes, keywords, technologies), without the table rows — because rows are leaves hanging off
+one article: their degree is 1 and their betweenness 0 by definition, they cannot bridge
+communities, and they are four fifths of the nodes. A row belongs to its article's community
+(``?row gk:extractedFrom ?a . ?a gk:community ?c`` in SPARQL). Results are cached in the generation folder (``analysis.json``) and written into the
 store's ``gkd:graph/analysis`` graph, so SPARQL can filter on them.
 """
 
@@ -30,33 +30,24 @@ def core(g):
 
 
 def analyse(g, *, betweenness_k: int | None = None) -> dict:
-    """Scores and communities of a projected graph, as plain JSON-able data.
+    """Scores and communities of the projection's core, as plain JSON-able data.
 
-    Returns ``{"scores": {measure: {iri: score}}, "communities": [[iri, ...], ...], "modularity":
-    float, "betweenness": {"exact": bool, "k": int | None, "nodes": int}}``; communities are
-    sorted largest first and include the rows, which follow their article.
+    Returns ``{"nodes": {iri: [type, label]}, "scores": {measure: {iri: score}}, "communities":
+    [[iri, ...], ...], "labels": {"0": label, ...}, "modularity": float, "betweenness": {"exact":
+    bool, "k": int | None, "nodes": int}}``, communities largest first.
     """
     c = core(g)
     between = centrality.betweenness(c, betweenness_k)
     exact = betweenness_k is None and c.number_of_nodes() <= centrality.EXACT_BETWEENNESS_MAX
-    for n in g:
-        between.setdefault(n, 0.0)
     parts = communities.louvain(c)
-    q = communities.modularity(c, parts)
-    member = {n: i for i, p in enumerate(parts) for n in p}
-    for n, t in g.nodes(data="type"):
-        if t in FINDING_TYPES:
-            article = next(iter(g[n]), None)
-            if article is not None and article in member:
-                parts[member[article]].add(n)
-    parts.sort(key=lambda p: (-len(p), min(p)))  # sizes changed when the rows joined
-    pagerank = centrality.pagerank(g)
-    labels = {str(d["community"]): d["label"] for d in communities.describe(g, parts, pagerank, top=0)}
+    pagerank = centrality.pagerank(c)
+    labels = {str(d["community"]): d["label"] for d in communities.describe(c, parts, pagerank, top=0)}
     return {
-        "scores": {"degree": centrality.degree(g), "pagerank": pagerank, "betweenness": between},
-        "labels": labels,
+        "nodes": {n: [t, c.nodes[n].get("label", n)] for n, t in sorted(c.nodes(data="type"))},
+        "scores": {"degree": centrality.degree(c), "pagerank": pagerank, "betweenness": between},
         "communities": [sorted(p) for p in parts],
-        "modularity": q,
+        "labels": labels,
+        "modularity": communities.modularity(c, parts),
         "betweenness": {
             "exact": exact,
             "k": None if exact else (betweenness_k or centrality.BETWEENNESS_SAMPLES),

@@ -38,6 +38,7 @@ ONTOLOGY_NT = "_ontology.nt"
 ANALYSIS_NT = "_analysis.nt"
 #: Per-generation cache of the network projection's per-digest fragments (see project.py).
 NETWORK_FILE = "network.json"
+TEXTS_FILE = "texts.json"
 
 
 @dataclass
@@ -199,9 +200,10 @@ def _ontology_nt(quads) -> bytes:
 def _previous_fragments(live: Path, keep: set[str]) -> dict:
     try:
         data = json.loads((live / NETWORK_FILE).read_text("utf-8"))
+        texts = json.loads((live / TEXTS_FILE).read_text("utf-8"))
     except (OSError, ValueError):
         raise StoreError(f"{live / NETWORK_FILE} is missing or unreadable; rebuild with 'graphkit build --full'") from None
-    return {did: frag for did, frag in data["fragments"].items() if did in keep}
+    return {did: dict(frag, text=texts.get(did, {})) for did, frag in data["fragments"].items() if did in keep}
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -401,6 +403,9 @@ def build(
             batch.append(_with_graph(shared, labels_graph_iri(base)))
             loader.put(b"".join(batch))
             concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
+            # Texts (descriptions, summaries) are only read by `related`: a file of their own keeps
+            # the projection small and quick to load for everything else.
+            texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
             network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
             if analysis:
                 from .analysis import ANALYSIS_FILE, analyse, analysis_graph_iri, analysis_triples
@@ -426,6 +431,7 @@ def build(
                 "digests": dict(sorted(digests.items())),
             }
             atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            atomic_write(gen / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             folder.publish(gen, manifest)
         except BaseException:
             import shutil

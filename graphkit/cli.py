@@ -273,9 +273,9 @@ def output_options(f):
 def rank(node_type, measure, top, as_json, as_csv, store):
     """Rank the graph's nodes by centrality.
 
-    PageRank and degree are computed on the whole projection; betweenness on its core (articles
-    and concepts, without table rows), exact up to 5,000 nodes and sampled with a fixed seed
-    above. Scores are computed at build time.
+    Scores are computed at build time on the network of articles and the themes, keywords and
+    technologies they share; betweenness is exact up to 5,000 nodes and sampled with a fixed seed
+    above (see graphkit/centrality.py).
 
     \b
     Examples:
@@ -284,14 +284,16 @@ def rank(node_type, measure, top, as_json, as_csv, store):
     """
     from .graph import KnowledgeGraph
 
-    kg = KnowledgeGraph(store)
-    data = kg.analysis()
-    nodes = {n[0]: n for n in kg.projection()["nodes"]}
+    if node_type in ("signal", "concern", "behavior", "issue"):
+        raise UserError(f"{node_type}s are leaves of their article (degree 1) and are not ranked by centrality; "
+                        "rank articles (--type article), or use 'graphkit related' to explore a signal")
+    data = KnowledgeGraph(store).analysis()
+    nodes = data["nodes"]  # iri -> [type, label]
     scores = data["scores"][measure]
-    items = [(n, v) for n, v in scores.items() if n in nodes and (node_type is None or nodes[n][1] == node_type)]
+    items = [(n, v) for n, v in scores.items() if node_type is None or nodes[n][0] == node_type]
     items.sort(key=lambda kv: (-kv[1], kv[0]))
     rows = [
-        {"rank": i, "label": nodes[n][2], "type": nodes[n][1], measure: v,
+        {"rank": i, "label": nodes[n][1], "type": nodes[n][0], measure: v,
          "degree": data["scores"]["degree"].get(n, 0), "iri": n}
         for i, (n, v) in enumerate(items[:top], start=1)
     ]
@@ -307,8 +309,9 @@ def rank(node_type, measure, top, as_json, as_csv, store):
 def clusters(min_size, top, as_json, as_csv, store):
     """List the communities of the graph (Louvain, fixed seed), largest first.
 
-    Each community is named after its most central themes and technologies; table rows belong
-    to their article's community.
+    Communities group articles with the themes, keywords and technologies they share; each is
+    named after its most central themes and technologies. A table row belongs to its article's
+    community.
 
     \b
     Examples:
@@ -318,9 +321,11 @@ def clusters(min_size, top, as_json, as_csv, store):
     from .communities import describe
     from .graph import KnowledgeGraph
 
-    kg = KnowledgeGraph(store)
-    data = kg.analysis()
-    g = kg.network()
+    import networkx as nx
+
+    data = KnowledgeGraph(store).analysis()
+    g = nx.Graph()
+    g.add_nodes_from((n, {"type": t, "label": label}) for n, (t, label) in data["nodes"].items())
     parts = [set(p) for p in data["communities"]]
     described = [d for d in describe(g, parts, data["scores"]["pagerank"], top=top) if d["size"] >= min_size]
     if as_json:

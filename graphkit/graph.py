@@ -265,6 +265,10 @@ class KnowledgeGraph:
         g = self.network()
         data = self.analysis()
         member = {n: i for i, p in enumerate(data["communities"]) for n in p}
+        for n, t in g.nodes(data="type"):
+            if n not in member and t in ("signal", "concern", "behavior", "issue"):
+                article = next((a for a in g[n] if g.nodes[a]["type"] == "article"), None)
+                member[n] = member.get(article, -1)  # a row belongs to its article's community
         for n, attrs in g.nodes(data=True):
             for measure, scores in data["scores"].items():
                 attrs[measure] = float(scores.get(n, 0.0))

@@ -195,15 +195,14 @@ def load_index(kg) -> RelatedIndex:
     """A :class:`RelatedIndex` for a :class:`~graphkit.graph.KnowledgeGraph`."""
     import json
 
-    from .build import NETWORK_FILE
+    from .build import TEXTS_FILE
     from .store import GraphFolder
 
     texts: dict[str, str] = {}
     gen = GraphFolder(kg.path).current()
     try:
-        data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-        for frag in data["fragments"].values():
-            texts.update(frag.get("text", {}))
+        for per_digest in json.loads((gen / TEXTS_FILE).read_text("utf-8")).values():
+            texts.update(per_digest)
     except (OSError, ValueError, TypeError):
-        pass
+        pass  # a store built by another tool: names only
     return RelatedIndex(kg.projection(), texts)
