@@ -25,7 +25,8 @@ from .model import Problem
 from .namespaces import GKD
 from .normalize import slug
 from .parse import DigestError, digest_id_for, parse_bytes, reference_date
-from .project import fragment
+from .project import assemble, fragment, to_networkx
+from .related import build_index, save_index
 from .store import MANIFEST_VERSION, GraphFolder, StoreError, atomic_write, default_store_path
 
 #: Flush mapped quads to the store every this many lines, to bound memory on large corpora.
@@ -407,16 +408,20 @@ def build(
             # the projection small and quick to load for everything else.
             texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
             network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
+            # Analysis and the related-items index run while the loader thread is still storing.
+            projection = assemble(network["fragments"].values(), {c: tuple(v) for c, v in concepts.items()})
             if analysis:
                 from .analysis import ANALYSIS_FILE, analyse, analysis_graph_iri, analysis_triples
-                from .project import assemble, to_networkx
 
-                g = to_networkx(assemble(network["fragments"].values(), {c: tuple(v) for c, v in concepts.items()}))
-                result = analyse(g)
+                result = analyse(to_networkx(projection))
                 text = _ntriples(analysis_triples(result, base))
                 (nt_dir / ANALYSIS_NT).write_bytes(text)
                 loader.put(_with_graph(text, analysis_graph_iri(base)))
                 atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
+            all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
+            save_index(gen, *build_index(projection, all_texts))
+            atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+            atomic_write(gen / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             loader.close()
             store.flush()
             report.quads = len(store)
@@ -430,8 +435,6 @@ def build(
                 "analysis": analysis,
                 "digests": dict(sorted(digests.items())),
             }
-            atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
-            atomic_write(gen / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             folder.publish(gen, manifest)
         except BaseException:
             import shutil

@@ -376,7 +376,7 @@ def related(query, node_type, target_type, top, include_same_article, as_json, a
     rows = [dict(r.as_dict(), rank=i, shared="; ".join(r.shared)) for i, r in enumerate(results, start=1)]
     columns = ["rank", "score", "graph", "text", "label", "article", "shared", "iri"]
     if not as_csv:
-        what = f"<{resolved}> ({index.nodes[resolved][2]})" if resolved else "free text"
+        what = f"<{resolved}> ({index.label_of(resolved)})" if resolved else "free text"
         click.echo(f"Related to {what}:", err=True)
     _emit_rows(rows, columns, "csv" if as_csv else "table", width=50)
 

@@ -5,28 +5,36 @@ The score blends two kinds of evidence, each in [0, 1]:
 
 * **graph** — weighted Jaccard similarity of the *contexts* of the two items. An item's context
   is the bag of concepts (themes, technologies, keywords) of its articles: a row's article, an
-  article itself, or every article about a concept (plus the concept itself). Each concept counts
-  ``w × idf`` with w = 1 for themes and technologies, 0.5 for keywords, and
-  ``idf = 1 / log(2 + number of articles using it)`` — an Adamic–Adar-style discount, so sharing a
-  rare concept says more than sharing "technology".
+  article itself, or every article about a concept (averaged, plus the concept itself). Each
+  concept counts ``w × idf`` with w = 1 for themes and technologies, 0.5 for keywords, and
+  ``idf = 1 / log(2 + number of articles using it)`` — an Adamic–Adar-style discount, so sharing
+  a rare concept says more than sharing "technology".
 * **text** — cosine similarity of TF-IDF vectors of name + description (no model download).
 
-``score = GRAPH_WEIGHT × graph + (1 − GRAPH_WEIGHT) × text``. Every result lists the shared
-concepts behind its graph score. Items from the query's own article are left out by default.
+``score = GRAPH_WEIGHT × graph + (1 − GRAPH_WEIGHT) × text`` (free-text queries: text only).
+Every result lists the shared concepts behind its graph score. Items from the query's own
+article are left out by default.
+
+The index (sparse matrices) is built once per build and saved next to the store
+(``related.npz`` + ``related.json``), so a query is a few sparse products.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .normalize import label_key
 
 GRAPH_WEIGHT = 0.5
 CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "keyword": 0.5}
 ROW_TYPES = ("signal", "concern", "behavior", "issue")
+INDEX_JSON = "related.json"
+INDEX_NPZ = "related.npz"
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 _STOP = set(
     "the and for with that this from are was were will into over more than their its has have had not but "
@@ -62,8 +70,12 @@ class Related:
         }
 
 
-def _tokens(text: str) -> list[str]:
-    """Lower-cased words of 3+ letters, stop words out, a final plural "s" folded."""
+def tokens(text: str) -> list[str]:
+    """Lower-cased words of 3+ letters, stop words out, a final plural "s" folded.
+
+    >>> tokens("Tethered kites harvest the tides")
+    ['tethered', 'kite', 'harvest', 'tide']
+    """
     out = []
     for w in _WORD.findall(text):
         w = w.casefold()
@@ -73,77 +85,179 @@ def _tokens(text: str) -> list[str]:
     return out
 
 
-class RelatedIndex:
-    """Everything `related` needs, built once from the projection and the row texts."""
+# -- building -------------------------------------------------------------------------------------
 
-    def __init__(self, data: dict, texts: dict[str, str]):
-        self.nodes = {n[0]: n for n in data["nodes"]}  # iri -> [iri, type, label, date, rel]
-        self.adj: dict[str, list[str]] = defaultdict(list)
-        for a, b, _ in data["edges"]:
-            self.adj[a].append(b)
-            self.adj[b].append(a)
-        self.texts = texts
-        self.article_of = {}
-        for iri, (_, t, *_rest) in self.nodes.items():
-            if t in ROW_TYPES:
-                arts = [x for x in self.adj[iri] if self.nodes[x][1] == "article"]
-                self.article_of[iri] = arts[0] if arts else None
-            elif t == "article":
-                self.article_of[iri] = iri
-        self.concepts_of = {
-            a: [c for c in self.adj[a] if self.nodes[c][1] in CONCEPT_WEIGHTS]
-            for a, n in self.nodes.items() if n[1] == "article"
-        }
-        df = Counter(c for cs in self.concepts_of.values() for c in cs)
-        self.idf = {c: 1.0 / math.log(2 + k) for c, k in df.items()}
+
+def build_index(data: dict, texts: dict[str, str]) -> tuple[dict, dict]:
+    """The related-items index of a projection: (JSON-able metadata, numpy arrays).
+
+    Items are every node; ``tfidf`` is their L2-normalised TF-IDF (name + description); ``ctx``
+    holds each article's concept weights (w × idf); ``article`` maps an item to its article.
+    """
+    import numpy as np
+    from scipy import sparse
+
+    nodes = data["nodes"]
+    iris = [n[0] for n in nodes]
+    types = [n[1] for n in nodes]
+    labels = [n[2] for n in nodes]
+    pos = {iri: i for i, iri in enumerate(iris)}
+    article = np.full(len(nodes), -1, dtype=np.int64)
+    concepts_of: dict[int, list[int]] = {}
+    for a, b, _ in data["edges"]:
+        ia, ib = pos[a], pos[b]
+        for x, y in ((ia, ib), (ib, ia)):
+            if types[x] == "article":
+                if types[y] in ROW_TYPES:
+                    article[y] = x
+                elif types[y] in CONCEPT_WEIGHTS:
+                    concepts_of.setdefault(x, []).append(y)
+    for i, t in enumerate(types):
+        if t == "article":
+            article[i] = i
+    # text
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, iri in enumerate(iris):
+        counts = Counter(tokens(f"{labels[i]} {texts.get(iri, '')}"))
+        for w, k in counts.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(w, len(vocab)))
+            vals.append(1.0 + math.log(k))
+    tf = sparse.csr_matrix((vals, (rows, cols)), shape=(len(iris), len(vocab)), dtype=np.float64)
+    df = np.bincount(tf.indices, minlength=len(vocab))
+    idf = np.log((len(iris) + 1) / (1 + df)) + 1.0
+    tfidf = _l2_rows(tf @ sparse.diags(idf))
+    # graph context of articles: concept weights w × idf
+    concept_df = Counter(c for cs in concepts_of.values() for c in set(cs))
+    crow, ccol, cval = [], [], []
+    for a, cs in concepts_of.items():
+        for c in set(cs):
+            crow.append(a)
+            ccol.append(c)
+            cval.append(CONCEPT_WEIGHTS[types[c]] / math.log(2 + concept_df[c]))
+    ctx = sparse.csr_matrix((cval, (crow, ccol)), shape=(len(iris), len(iris)), dtype=np.float64)
+    meta = {"iris": iris, "types": types, "labels": labels, "vocab": sorted(vocab, key=vocab.get)}
+    arrays = {
+        "article": article, "idf": idf,
+        "tfidf_data": tfidf.data, "tfidf_indices": tfidf.indices, "tfidf_indptr": tfidf.indptr,
+        "ctx_data": ctx.data, "ctx_indices": ctx.indices, "ctx_indptr": ctx.indptr,
+    }
+    return meta, arrays
+
+
+def _l2_rows(m):
+    import numpy as np
+    from scipy import sparse
+
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+
+
+def save_index(folder: Path, meta: dict, arrays: dict) -> None:
+    import io
+
+    import numpy as np
+
+    from .store import atomic_write
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    atomic_write(folder / INDEX_NPZ, buf.getvalue())
+    atomic_write(folder / INDEX_JSON, json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+
+# -- querying -------------------------------------------------------------------------------------
+
+
+class RelatedIndex:
+    """A loaded index; :meth:`related` answers one query."""
+
+    def __init__(self, meta: dict, arrays):
+        from scipy import sparse
+
+        self.iris: list[str] = meta["iris"]
+        self.types: list[str] = meta["types"]
+        self.labels: list[str] = meta["labels"]
+        self.pos = {iri: i for i, iri in enumerate(self.iris)}
+        self.vocab = {w: i for i, w in enumerate(meta["vocab"])}
+        n = len(self.iris)
+        self.article = arrays["article"]
+        self.idf = arrays["idf"]
+        self.tfidf = sparse.csr_matrix((arrays["tfidf_data"], arrays["tfidf_indices"], arrays["tfidf_indptr"]),
+                                       shape=(n, len(self.vocab)))
+        self.ctx = sparse.csr_matrix((arrays["ctx_data"], arrays["ctx_indices"], arrays["ctx_indptr"]), shape=(n, n))
+        self._keys: list[str] | None = None
+
+    @classmethod
+    def load(cls, folder: Path) -> RelatedIndex:
+        import numpy as np
+
+        meta = json.loads((folder / INDEX_JSON).read_text("utf-8"))
+        with np.load(folder / INDEX_NPZ) as arrays:
+            return cls(meta, {k: arrays[k] for k in arrays.files})
 
     # -- lookup -----------------------------------------------------------------------------------
 
-    def resolve(self, query: str, node_type: str | None = None) -> str | None:
-        """The IRI of the item a query names; None when it names none (treat as free text).
+    def resolve(self, query: str, node_type: str | None = None) -> int | None:
+        """The item a query names; None when it names none (then it is free text).
 
         Raises :class:`Ambiguous` when several items match equally well.
         """
-        if query in self.nodes:
-            return query
+        if query in self.pos:
+            return self.pos[query]
+        if self._keys is None:
+            self._keys = [label_key(label) for label in self.labels]
         key = label_key(query)
-        pool = [n for n in self.nodes.values() if node_type is None or n[1] == node_type]
-        exact = [n for n in pool if label_key(n[2]) == key] if key else []
+        pool = [i for i, t in enumerate(self.types) if node_type is None or t == node_type]
+        exact = [i for i in pool if self._keys[i] == key] if key else []
         if len(exact) == 1:
-            return exact[0][0]
+            return exact[0]
         if len(exact) > 1:
-            raise Ambiguous(query, [(n[0], n[1], n[2]) for n in sorted(exact, key=lambda n: (n[1], n[0]))])
+            raise Ambiguous(query, sorted((self.iris[i], self.types[i], self.labels[i]) for i in exact))
         import difflib
 
-        labels: dict[str, list] = defaultdict(list)
-        for n in pool:
-            labels[n[2].casefold()].append(n)
-        close = difflib.get_close_matches(query.casefold(), list(labels), n=5, cutoff=0.75)
+        by_label: dict[str, list[int]] = {}
+        for i in pool:
+            by_label.setdefault(self.labels[i].casefold(), []).append(i)
+        close = difflib.get_close_matches(query.casefold(), list(by_label), n=5, cutoff=0.75)
         if not close:
             return None
-        best = labels[close[0]]
-        if len(best) == 1 and (len(close) == 1 or difflib.SequenceMatcher(None, query.casefold(), close[0]).ratio() >= 0.9):
-            return best[0][0]
-        raise Ambiguous(query, [(n[0], n[1], n[2]) for c in close for n in labels[c]])
+        best = by_label[close[0]]
+        ratio = difflib.SequenceMatcher(None, query.casefold(), close[0]).ratio()
+        if len(best) == 1 and (len(close) == 1 or ratio >= 0.9):
+            return best[0]
+        raise Ambiguous(query, [(self.iris[i], self.types[i], self.labels[i]) for c in close for i in by_label[c]])
 
     # -- evidence ---------------------------------------------------------------------------------
 
-    def context(self, iri: str) -> dict[str, float]:
-        t = self.nodes[iri][1]
-        if t in CONCEPT_WEIGHTS:
-            arts = [a for a in self.adj[iri] if self.nodes[a][1] == "article"]
-            bag: dict[str, float] = {iri: 1.0}
-            for a in arts:
-                for c in self.concepts_of.get(a, []):
-                    bag[c] = bag.get(c, 0.0) + 1.0 / len(arts)
-            return {c: min(w, 1.0) * CONCEPT_WEIGHTS[self.nodes[c][1]] * self.idf.get(c, 1.0) for c, w in bag.items()}
-        article = self.article_of.get(iri)
-        return {c: CONCEPT_WEIGHTS[self.nodes[c][1]] * self.idf[c] for c in self.concepts_of.get(article, [])}
+    def _contexts(self, items):
+        """Context vectors (rows of a sparse matrix) of items, see the module docstring."""
+        import numpy as np
+        from scipy import sparse
 
-    def text_of(self, iri: str) -> str:
-        return f"{self.nodes[iri][2]} {self.texts.get(iri, '')}"
+        items = np.asarray(items, dtype=np.int64)
+        if len(items) and self.types[items[0]] in CONCEPT_WEIGHTS:
+            return self._concept_contexts(items)
+        # A row's (or an article's) context is its article's row of `ctx`; items without an
+        # article point at themselves, whose `ctx` row is empty.
+        arts = self.article[items]
+        return sparse.csr_matrix(self.ctx[np.where(arts >= 0, arts, items)])
 
-    # -- ranking ----------------------------------------------------------------------------------
+    def _concept_contexts(self, candidates):
+        """Context vectors of many concepts at once: mean of their articles' rows, plus themselves."""
+        import numpy as np
+        from scipy import sparse
+
+        inc = self.ctx[:, candidates].T.tocsr()  # candidate x article (weights)
+        inc.data[:] = 1.0
+        counts = np.asarray(inc.sum(axis=1)).ravel()
+        counts[counts == 0] = 1.0
+        mean = sparse.diags(1.0 / counts) @ inc @ self.ctx
+        own_weight = np.asarray(self.ctx[:, candidates].max(axis=0).todense()).ravel()
+        own = sparse.csr_matrix((own_weight, (np.arange(len(candidates)), candidates)), shape=mean.shape)
+        return sparse.csr_matrix(mean).maximum(own)
 
     def related(self, query: str, *, node_type: str | None = None, target_type: str | None = None,
                 top: int = 10, include_same_article: bool = False) -> tuple[str | None, list[Related]]:
@@ -151,58 +265,65 @@ class RelatedIndex:
 
         Returns the resolved IRI (None for free text) and the ranked results.
         """
+        import numpy as np
+        from scipy import sparse
+
         q = self.resolve(query, node_type)
-        target = target_type or (self.nodes[q][1] if q else "signal")
-        candidates = [n for n, v in self.nodes.items() if v[1] == target and n != q]
-        if q and not include_same_article and self.article_of.get(q):
-            own = self.article_of[q]
-            candidates = [c for c in candidates if self.article_of.get(c) != own]
-        docs = {c: Counter(_tokens(self.text_of(c))) for c in candidates}
-        qdoc = Counter(_tokens(self.text_of(q) if q else query))
-        n_docs = len(docs) + 1
-        df = Counter(w for d in docs.values() for w in d)
-        idf = {w: math.log(n_docs / (1 + k)) + 1.0 for w, k in df.items()}
-
-        def vec(doc: Counter) -> dict[str, float]:
-            v = {w: (1 + math.log(k)) * idf.get(w, math.log(n_docs) + 1.0) for w, k in doc.items()}
-            norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
-            return {w: x / norm for w, x in v.items()}
-
-        qv = vec(qdoc)
-        qctx = self.context(q) if q else {}
+        target = target_type or (self.types[q] if q is not None else "signal")
+        candidates = np.array([i for i, t in enumerate(self.types) if t == target and i != q], dtype=np.int64)
+        if q is not None and not include_same_article and self.article[q] >= 0:
+            candidates = candidates[self.article[candidates] != self.article[q]]
+        if len(candidates) == 0:
+            return (self.iris[q] if q is not None else None), []
+        # text
+        if q is not None:
+            qvec = self.tfidf[q]
+        else:
+            counts = Counter(w for w in tokens(query) if w in self.vocab)
+            cols = [self.vocab[w] for w in counts]
+            vals = [(1 + math.log(k)) * self.idf[self.vocab[w]] for w, k in counts.items()]
+            qvec = _l2_rows(sparse.csr_matrix((vals, ([0] * len(cols), cols)), shape=(1, len(self.vocab))))
+        text = np.asarray((self.tfidf[candidates] @ qvec.T).todense()).ravel()
+        # graph
+        graph = np.zeros(len(candidates))
+        qctx = None
+        if q is not None:
+            qctx = self._contexts([q])
+            qcols = qctx.indices
+            if len(qcols):
+                cctx = self._contexts(candidates)
+                sub = cctx[:, qcols].toarray()
+                num = np.minimum(sub, qctx.data[np.newaxis, :]).sum(axis=1)
+                den = qctx.data.sum() + np.asarray(cctx.sum(axis=1)).ravel() - num
+                graph = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        score = GRAPH_WEIGHT * graph + (1 - GRAPH_WEIGHT) * text if q is not None else text
+        order = sorted((k for k in range(len(candidates)) if score[k] > 0), key=lambda k: (-score[k], self.iris[candidates[k]]))[:top]
         results = []
-        for c in candidates:
-            text = sum(x * qv.get(w, 0.0) for w, x in vec(docs[c]).items()) if qv else 0.0
-            graph, shared = 0.0, []
-            if qctx:
-                cctx = self.context(c)
-                keys = qctx.keys() | cctx.keys()
-                num = sum(min(qctx.get(k, 0.0), cctx.get(k, 0.0)) for k in keys)
-                den = sum(max(qctx.get(k, 0.0), cctx.get(k, 0.0)) for k in keys)
-                graph = num / den if den else 0.0
-                shared = sorted((k for k in qctx.keys() & cctx.keys()), key=lambda k: (-min(qctx[k], cctx[k]), k))
-            score = GRAPH_WEIGHT * graph + (1 - GRAPH_WEIGHT) * text if q else text
-            if score > 0:
-                art = self.article_of.get(c)
-                results.append(Related(c, target, self.nodes[c][2], score, graph, text,
-                                       [f"{self.nodes[k][1]}: {self.nodes[k][2]}" for k in shared[:6]],
-                                       self.nodes[art][2] if art and art != c else None))
-        results.sort(key=lambda r: (-r.score, r.iri))
-        return q, results[:top]
+        for k in order:
+            c = int(candidates[k])
+            shared = []
+            if qctx is not None and graph[k] > 0:
+                cvec = self._contexts([c])
+                cw = dict(zip(cvec.indices, cvec.data))
+                common = [(min(w, cw[j]), self.iris[j], j) for j, w in zip(qctx.indices, qctx.data) if j in cw]
+                shared = [f"{self.types[j]}: {self.labels[j]}" for _, _, j in sorted(common, key=lambda x: (-x[0], x[1]))[:6]]
+            art = self.article[c]
+            results.append(Related(self.iris[c], target, self.labels[c], float(score[k]), float(graph[k]), float(text[k]),
+                                   shared, self.labels[art] if art >= 0 and art != c else None))
+        return (self.iris[q] if q is not None else None), results
+
+    def label_of(self, iri: str) -> str:
+        return self.labels[self.pos[iri]]
 
 
 def load_index(kg) -> RelatedIndex:
-    """A :class:`RelatedIndex` for a :class:`~graphkit.graph.KnowledgeGraph`."""
-    import json
-
-    from .build import TEXTS_FILE
+    """The :class:`RelatedIndex` of a :class:`~graphkit.graph.KnowledgeGraph`: the one saved by
+    the build, or one built now from the projection (names only, for stores built elsewhere)."""
     from .store import GraphFolder
 
-    texts: dict[str, str] = {}
     gen = GraphFolder(kg.path).current()
     try:
-        for per_digest in json.loads((gen / TEXTS_FILE).read_text("utf-8")).values():
-            texts.update(per_digest)
-    except (OSError, ValueError, TypeError):
-        pass  # a store built by another tool: names only
-    return RelatedIndex(kg.projection(), texts)
+        return RelatedIndex.load(gen)
+    except (OSError, ValueError, KeyError):
+        meta, arrays = build_index(kg.projection(), {})
+        return RelatedIndex(meta, arrays)
