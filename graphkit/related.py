@@ -33,6 +33,8 @@ from .normalize import label_key
 GRAPH_WEIGHT = 0.5
 CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "keyword": 0.5}
 ROW_TYPES = ("signal", "concern", "behavior", "issue")
+#: At most this many concepts of a query's context are compared (the heaviest ones).
+MAX_CONTEXT = 256
 INDEX_JSON = "related.json"
 INDEX_NPZ = "related.npz"
 _WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
@@ -137,7 +139,8 @@ def build_index(data: dict, texts: dict[str, str]) -> tuple[dict, dict]:
             ccol.append(c)
             cval.append(CONCEPT_WEIGHTS[types[c]] / math.log(2 + concept_df[c]))
     ctx = sparse.csr_matrix((cval, (crow, ccol)), shape=(len(iris), len(iris)), dtype=np.float64)
-    meta = {"iris": iris, "types": types, "labels": labels, "vocab": sorted(vocab, key=vocab.get)}
+    meta = {"iris": iris, "types": types, "labels": labels, "keys": [label_key(x) for x in labels],
+            "vocab": sorted(vocab, key=vocab.get)}
     arrays = {
         "article": article, "idf": idf,
         "tfidf_data": tfidf.data, "tfidf_indices": tfidf.indices, "tfidf_indptr": tfidf.indptr,
@@ -188,7 +191,7 @@ class RelatedIndex:
         self.tfidf = sparse.csr_matrix((arrays["tfidf_data"], arrays["tfidf_indices"], arrays["tfidf_indptr"]),
                                        shape=(n, len(self.vocab)))
         self.ctx = sparse.csr_matrix((arrays["ctx_data"], arrays["ctx_indices"], arrays["ctx_indptr"]), shape=(n, n))
-        self._keys: list[str] | None = None
+        self.keys: list[str] = meta["keys"]
 
     @classmethod
     def load(cls, folder: Path) -> RelatedIndex:
@@ -207,20 +210,24 @@ class RelatedIndex:
         """
         if query in self.pos:
             return self.pos[query]
-        if self._keys is None:
-            self._keys = [label_key(label) for label in self.labels]
         key = label_key(query)
-        pool = [i for i, t in enumerate(self.types) if node_type is None or t == node_type]
-        exact = [i for i in pool if self._keys[i] == key] if key else []
+        exact = [i for i, k in enumerate(self.keys)
+                 if k == key and (node_type is None or self.types[i] == node_type)] if key else []
         if len(exact) == 1:
             return exact[0]
         if len(exact) > 1:
             raise Ambiguous(query, sorted((self.iris[i], self.types[i], self.labels[i]) for i in exact))
+        words = set(key.split())
+        if not words or len(words) > 8:
+            return None  # a sentence: free text, not a name
         import difflib
 
+        # Approximate names: only labels of similar length sharing a word are compared.
         by_label: dict[str, list[int]] = {}
-        for i in pool:
-            by_label.setdefault(self.labels[i].casefold(), []).append(i)
+        lo, hi = 0.6 * len(key), 1.4 * len(key) + 2
+        for i, k in enumerate(self.keys):
+            if (node_type is None or self.types[i] == node_type) and lo <= len(k) <= hi and words & set(k.split()):
+                by_label.setdefault(self.labels[i].casefold(), []).append(i)
         close = difflib.get_close_matches(query.casefold(), list(by_label), n=5, cutoff=0.75)
         if not close:
             return None
@@ -289,6 +296,11 @@ class RelatedIndex:
         qctx = None
         if q is not None:
             qctx = self._contexts([q])
+            if qctx.nnz > MAX_CONTEXT:
+                # A popular theme's context spans thousands of concepts: the heaviest ones carry
+                # the evidence, and comparing on them keeps memory and time bounded.
+                keep = np.sort(np.argsort(-qctx.data, kind="stable")[:MAX_CONTEXT])
+                qctx = sparse.csr_matrix((qctx.data[keep], qctx.indices[keep], [0, len(keep)]), shape=qctx.shape)
             qcols = qctx.indices
             if len(qcols):
                 cctx = self._contexts(candidates)
