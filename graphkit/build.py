@@ -24,6 +24,7 @@ from .mapper import choose_labels, graph_iri, label_triples, labels_graph_iri, m
 from .model import Problem
 from .namespaces import GKD
 from .normalize import slug
+from .ntriples import with_graph
 from .parse import DigestError, digest_id_for, parse_bytes, reference_date
 from .project import assemble, fragment, to_networkx
 from .related import build_index, save_index
@@ -184,14 +185,6 @@ def _ntriples(triples) -> bytes:
     return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
 
 
-def _with_graph(ntriples: bytes, graph: str) -> bytes:
-    """N-Triples text to N-Quads in one graph.
-
-    N-Triples escapes every newline inside literals, so " .\n" occurs only at line ends.
-    """
-    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
-
-
 def _ontology_nt(quads) -> bytes:
     from pyoxigraph import RdfFormat, Triple, serialize
 
@@ -273,7 +266,7 @@ def build(
         report = build(["examples/digests"], "kg")
         print(report.digests, report.quads)
     """
-    from pyoxigraph import NamedNode, RdfFormat, Store
+    from pyoxigraph import NamedNode, Store
 
     started = time.perf_counter()
     folder = GraphFolder(out or default_store_path())
@@ -387,7 +380,7 @@ def build(
                     report.added += 1
                 text = _ntriples(m.triples)
                 (nt_dir / f"{slug(did)}.nt").write_bytes(text)
-                batch.append(_with_graph(text, graph_iri(did, base)))
+                batch.append(with_graph(text, graph_iri(did, base)))
                 lines += len(m.triples)
                 if lines >= BATCH_LINES:
                     loader.put(b"".join(batch))
@@ -401,7 +394,7 @@ def build(
             pages = [entry["page"] for entry in digests.values() if entry.get("page")]
             shared = _ntriples(label_triples(forms, base) + page_triples(pages))
             (nt_dir / SHARED_NT).write_bytes(shared)
-            batch.append(_with_graph(shared, labels_graph_iri(base)))
+            batch.append(with_graph(shared, labels_graph_iri(base)))
             loader.put(b"".join(batch))
             concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
             # Texts (descriptions, summaries) are only read by `related`: a file of their own keeps
@@ -416,7 +409,7 @@ def build(
                 result = analyse(to_networkx(projection))
                 text = _ntriples(analysis_triples(result, base))
                 (nt_dir / ANALYSIS_NT).write_bytes(text)
-                loader.put(_with_graph(text, analysis_graph_iri(base)))
+                loader.put(with_graph(text, analysis_graph_iri(base)))
                 atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
             all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
             save_index(gen, *build_index(projection, all_texts))
@@ -426,7 +419,7 @@ def build(
             store.flush()
             report.quads = len(store)
             report.entities = entity_counts(store)
-            del store
+            store = None  # closes RocksDB before the generation is published
             manifest = {
                 "version": MANIFEST_VERSION,
                 "settings": settings,
@@ -442,7 +435,7 @@ def build(
             if loader is not None:
                 loader.close(raise_error=False)
                 loader = None
-            store = None  # close RocksDB first, or it may write into the folder being deleted
+            store = None  # noqa: F841 - closes RocksDB before its folder is deleted
             shutil.rmtree(gen, ignore_errors=True)
             raise
         folder.remove_stale()

@@ -8,18 +8,15 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .namespaces import PREFIXES, XSD
 from .normalize import label_key
+from .ntriples import with_graph
 from .queries import get_query
-from .build import _with_graph
-from .store import GraphFolder, default_store_path, open_store
+from .store import GraphFolder, atomic_output, default_store_path, open_store
 
 #: Export formats: CLI name -> (pyoxigraph format attribute, keeps named graphs, file suffix).
 EXPORT_FORMATS = {
@@ -176,7 +173,7 @@ class KnowledgeGraph:
                 # reading the triples back out of RocksDB, and gives the same triples.
                 for path, graph in cached:
                     data = path.read_bytes()
-                    target.write(data if fmt == "nt" else _with_graph(data, graph))
+                    target.write(data if fmt == "nt" else with_graph(data, graph))
             elif datasets:
                 self.store.dump(target, rdf_format, prefixes=prefixes)
             else:
@@ -189,17 +186,8 @@ class KnowledgeGraph:
             buf = io.BytesIO()
             write(buf)
             return buf.getvalue()
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                write(fh)
-            os.replace(tmp, output)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        with atomic_output(output) as tmp, open(tmp, "wb") as fh:
+            write(fh)
         return None
 
     def _nt_files(self) -> list[tuple[Path, str]] | None:
@@ -274,17 +262,8 @@ class KnowledgeGraph:
                 attrs[measure] = float(scores.get(n, 0.0))
             attrs["community"] = member.get(n, -1)
         writer = {"gexf": nx.write_gexf, "graphml": nx.write_graphml}[fmt]
-        output = Path(output)
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
+        with atomic_output(output) as tmp:
             writer(g, tmp)
-            os.replace(tmp, output)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
 
     def to_rdflib(self):
         """The whole graph as an ``rdflib.Dataset`` (named graphs kept), for rdflib-based tools."""

@@ -73,3 +73,11 @@ def external_iri(url: str) -> str | None:
     except ValueError:
         return None
     return url
+
+
+def with_graph(ntriples: bytes, graph: str) -> bytes:
+    """N-Triples text to N-Quads in one named graph.
+
+    N-Triples escapes every newline inside literals, so " .\\n" occurs only at line ends.
+    """
+    return ntriples.replace(b" .\n", f" <{graph}> .\n".encode("utf-8"))
