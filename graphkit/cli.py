@@ -366,6 +366,8 @@ def related(query, node_type, target_type, top, include_same_article, as_json, a
     try:
         resolved, results = index.related(query, node_type=node_type, target_type=target_type or node_type,
                                           top=top, include_same_article=include_same_article)
+    except KeyError as exc:
+        raise UserError(exc.args[0]) from None
     except Ambiguous as exc:
         lines = "\n".join(f"  {t:<10} {label}  <{iri}>" for iri, t, label in exc.candidates[:15])
         raise UserError(f"{query!r} matches several items:\n{lines}\n"

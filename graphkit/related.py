@@ -210,6 +210,8 @@ class RelatedIndex:
         """
         if query in self.pos:
             return self.pos[query]
+        if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", query, re.IGNORECASE):
+            raise KeyError(f"no item has the IRI {query}; check it with 'graphkit query', or give a name")
         key = label_key(query)
         exact = [i for i, k in enumerate(self.keys)
                  if k == key and (node_type is None or self.types[i] == node_type)] if key else []

@@ -92,3 +92,12 @@ def test_related_cli(kg):
     amb = runner.invoke(main, ["related", "automation", "--store", str(kg)])
     assert amb.exit_code == 1 and "matches several items" in amb.output and "--type" in amb.output
     assert "Traceback" not in amb.output
+
+
+def test_unknown_iri_and_unknown_name(kg):
+    runner = CliRunner()
+    bad = runner.invoke(main, ["related", "https://w3id.org/graphkit/id/article/nope", "--store", str(kg)])
+    assert bad.exit_code == 1 and "no item has the IRI" in bad.output and "Traceback" not in bad.output
+    # a name that matches nothing is read as free text, and says so
+    free = runner.invoke(main, ["related", "zeppelin logistics", "--store", str(kg), "--json"])
+    assert free.exit_code == 0 and json.loads(free.stdout)["resolved"] is None
