@@ -252,8 +252,10 @@ def build(
     progress : callable, optional
         Called with the number of files handled since the last call.
     analysis : bool
-        Compute centrality and communities and write them back into the graph (see
-        :mod:`graphkit.analysis`); the slowest step on large corpora.
+        Compute centrality and communities, write them back into the graph (see
+        :mod:`graphkit.analysis`) and index items for `related`; the slowest step on large
+        corpora. Without it, `rank`, `clusters` and `related` compute what they need on first
+        use and cache it (nothing is written back into the graph).
 
     Returns
     -------
@@ -401,18 +403,18 @@ def build(
             # the projection small and quick to load for everything else.
             texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
             network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": dict(sorted(concepts.items()))}
-            # Analysis and the related-items index run while the loader thread is still storing.
-            projection = assemble(network["fragments"].values(), {c: tuple(v) for c, v in concepts.items()})
             if analysis:
+                # Analysis and the related-items index run while the loader thread still stores.
                 from .analysis import ANALYSIS_FILE, analyse, analysis_graph_iri, analysis_triples
 
+                projection = assemble(network["fragments"].values(), {c: tuple(v) for c, v in concepts.items()})
                 result = analyse(to_networkx(projection))
                 text = _ntriples(analysis_triples(result, base))
                 (nt_dir / ANALYSIS_NT).write_bytes(text)
                 loader.put(with_graph(text, analysis_graph_iri(base)))
                 atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
-            all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
-            save_index(gen, *build_index(projection, all_texts))
+                all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
+                save_index(gen, *build_index(projection, all_texts))
             atomic_write(gen / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             atomic_write(gen / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             loader.close()

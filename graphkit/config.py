@@ -10,6 +10,7 @@ import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -35,6 +36,7 @@ class MappingError(ValueError):
     """The mapping file is not usable; the message says which entry and why."""
 
 
+@lru_cache(maxsize=4096)
 def alias_key(text: str) -> str:
     """Fold a section, field or column name for alias lookup.
 

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +17,7 @@ from .namespaces import PREFIXES, XSD
 from .normalize import label_key
 from .ntriples import with_graph
 from .queries import get_query
-from .store import GraphFolder, atomic_output, default_store_path, open_store
+from .store import GraphFolder, atomic_output, atomic_write, default_store_path, open_store
 
 #: Export formats: CLI name -> (pyoxigraph format attribute, keeps named graphs, file suffix).
 EXPORT_FORMATS = {
@@ -235,7 +236,7 @@ class KnowledgeGraph:
         """Centrality scores and communities (see :mod:`graphkit.analysis`).
 
         Read from the build's ``analysis.json``; a graph built with ``--no-analysis`` gets them
-        computed now (slow on large corpora, and not written back into the store).
+        computed now and cached beside the store (not written back into the graph).
         """
         from .analysis import ANALYSIS_FILE, analyse
 
@@ -243,7 +244,10 @@ class KnowledgeGraph:
         try:
             return json.loads((gen / ANALYSIS_FILE).read_text("utf-8"))
         except (OSError, ValueError, TypeError):
-            return analyse(self.network())
+            result = analyse(self.network())
+            with contextlib.suppress(OSError):  # a read-only graph folder still gets an answer
+                atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
+            return result
 
     def export_network(self, fmt: str, output: str | Path) -> None:
         """Write the projection as GEXF (Gephi) or GraphML (Cytoscape, yEd), with each node's

@@ -332,12 +332,22 @@ class RelatedIndex:
 
 def load_index(kg) -> RelatedIndex:
     """The :class:`RelatedIndex` of a :class:`~graphkit.graph.KnowledgeGraph`: the one saved by
-    the build, or one built now from the projection (names only, for stores built elsewhere)."""
+    the build, else one built now (and cached beside the store for the next query)."""
+    import contextlib
+
+    from .build import TEXTS_FILE
     from .store import GraphFolder
 
     gen = GraphFolder(kg.path).current()
     try:
         return RelatedIndex.load(gen)
     except (OSError, ValueError, KeyError):
-        meta, arrays = build_index(kg.projection(), {})
-        return RelatedIndex(meta, arrays)
+        pass
+    texts: dict[str, str] = {}
+    with contextlib.suppress(OSError, ValueError):
+        for per_digest in json.loads((gen / TEXTS_FILE).read_text("utf-8")).values():
+            texts.update(per_digest)
+    meta, arrays = build_index(kg.projection(), texts)
+    with contextlib.suppress(OSError):
+        save_index(gen, meta, arrays)
+    return RelatedIndex(meta, arrays)

@@ -24,9 +24,7 @@ def digest(title, date, themes, techs, signals, keyword="energy"):
     )
 
 
-@pytest.fixture(scope="module")
-def kg(tmp_path_factory):
-    src = tmp_path_factory.mktemp("src")
+def write_corpus(src):
     (src / "a.md").write_text(digest("Kites at sea", "20240107", ["tidal kites", "marine energy"], ["kite turbine"],
                                      [("Offshore kite farms", "Utilities test tethered kites that harvest tidal currents"),
                                       ("Grid contracts", "Utilities sign long contracts with marine operators")]), "utf-8")
@@ -37,6 +35,12 @@ def kg(tmp_path_factory):
                                      [("Robot bakers", "Robots knead dough overnight in small bakeries")], keyword="automation"), "utf-8")
     (src / "d.md").write_text(digest("Marine permits", "20240128", ["marine energy", "permits"], ["permit software"],
                                      [("Faster marine permits", "Regulators fast-track permits for marine energy pilots")]), "utf-8")
+
+
+@pytest.fixture(scope="module")
+def kg(tmp_path_factory):
+    src = tmp_path_factory.mktemp("src")
+    write_corpus(src)
     out = tmp_path_factory.mktemp("kg")
     build([src], out)
     return out
@@ -101,3 +105,16 @@ def test_unknown_iri_and_unknown_name(kg):
     # a name that matches nothing is read as free text, and says so
     free = runner.invoke(main, ["related", "zeppelin logistics", "--store", str(kg), "--json"])
     assert free.exit_code == 0 and json.loads(free.stdout)["resolved"] is None
+
+
+def test_index_built_on_first_use_without_build_time_analysis(tmp_path):
+    from graphkit.related import INDEX_NPZ
+    from graphkit.store import GraphFolder
+
+    write_corpus(tmp_path)
+    out = tmp_path / "lean"
+    build([tmp_path], out, analysis=False)
+    assert not (GraphFolder(out).current() / INDEX_NPZ).exists()
+    _, results = load_index(KnowledgeGraph(out)).related("Offshore kite farms", node_type="signal", top=1)
+    assert results[0].label == "Kite turbines under water"
+    assert (GraphFolder(out).current() / INDEX_NPZ).exists()  # cached for the next query
