@@ -231,3 +231,18 @@ def test_cached_exports_equal_the_store(tmp_path, corpus_copy):
         nt = kg.export("nt")
         assert set(rdflib.Graph().parse(data=nt, format="nt")) == store_triples
         assert nt.count(b"\n") == len(store_triples)  # no triple written twice
+
+
+def test_reported_counts_equal_the_store(tmp_path, corpus_copy):
+    """The build reports quads and entities from what it wrote; they must match the store."""
+    from graphkit.build import entity_counts
+
+    out = tmp_path / "kg"
+    report = build([corpus_copy], out)
+    kg = KnowledgeGraph(out)
+    assert report.quads == len(kg.store)
+    assert report.entities == entity_counts(kg.store)
+    sorted(corpus_copy.glob("*.md"))[1].unlink()
+    report = build([corpus_copy], out)
+    kg = KnowledgeGraph(out)
+    assert report.quads == len(kg.store) and report.entities == entity_counts(kg.store)
