@@ -415,7 +415,7 @@ def export(fmt, output, store):
         click.echo(f"Wrote {output} ({os.path.getsize(output):,} bytes).", err=True)
     else:
         sys.stdout.flush()
-        click.get_binary_stream("stdout").write(kg.export(fmt))
+        sys.stdout.buffer.write(kg.export(fmt))
 
 
 @main.command()
