@@ -294,7 +294,7 @@ def sentence_text(rng: random.Random, length: int) -> str:
         n += len(s) + 2
     text = " ".join(parts)
     if len(text) > length + 20:  # cut at a word boundary, close the sentence
-        text = text[:length].rsplit(" ", 1)[0].rstrip(",'") + "."
+        text = text[:length].rsplit(" ", 1)[0].rstrip(",'.") + "."
     return text
 
 
