@@ -15,7 +15,6 @@ EXACT_BETWEENNESS_MAX = 5_000
 #: Sampled source nodes for larger graphs (cost ~ k × edges).
 BETWEENNESS_SAMPLES = 32
 SEED = 42
-MEASURES = ("degree", "pagerank", "betweenness")
 
 
 def degree(g) -> dict:
@@ -67,11 +66,6 @@ def betweenness(g, k: int | None = None, seed: int = SEED) -> dict:
     # Hop counts, not weights: breadth-first search is several times faster than Dijkstra, and
     # "how many shortest chains of articles and concepts pass here" is what analysts read it as.
     return nx.betweenness_centrality(g, k=k, seed=seed, normalized=True, weight=None)
-
-
-def all_scores(g, k: int | None = None) -> dict[str, dict]:
-    """Every measure of :data:`MEASURES`, as ``{measure: {node: score}}``."""
-    return {"degree": degree(g), "pagerank": pagerank(g), "betweenness": betweenness(g, k)}
 
 
 def top_nodes(g, scores: dict, *, node_type: str | None = None, top: int = 20) -> list[tuple]:
