@@ -38,7 +38,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 OUT = HERE / "out"
-DEFAULT_CORPUS = Path("/work/shared/corpus/futures")
+DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "futures"  # ../shared beside the repo
 
 #: Targets from the project issue, checked on the synthetic corpus of 10,000 digests.
 TARGETS = {
