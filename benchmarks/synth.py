@@ -88,8 +88,8 @@ SHAPE = {
 }
 
 # Vocabulary: (size, Zipf exponent, offset q) with weight(rank) = 1 / (rank + q) ** s. Tuned so
-# that 10,000 digests give ~4,500 themes, ~22,000 keywords and ~11,000 technologies, with the top
-# themes in thousands of digests.
+# that 10,000 digests give 4,483 themes, 22,844 keywords and 12,019 technologies (seed 1), with the
+# top themes in thousands of digests (the first in 3,679) and most themes in one or two.
 VOCAB = {
     "theme": (10_000, 1.25, 2.0),
     "keyword": (150_000, 1.03, 5.0),
