@@ -67,10 +67,15 @@ def analysis_triples(result: dict, base: str = GKD) -> list[Triple]:
         out.append((s, deg, int_lit(scores["degree"].get(n, 0))))
         out.append((s, pr, double_lit(scores["pagerank"][n])))
         out.append((s, bt, double_lit(scores["betweenness"].get(n, 0.0))))
-    has, a, label = iri(GK.community), iri(RDF.type), iri(RDFS.label)
+    has, a, label, rank = iri(GK.community), iri(RDF.type), iri(RDFS.label), iri(GK.communityRank)
+    types = {n: t for n, (t, _) in result.get("nodes", {}).items()}
     for i, members in enumerate(result["communities"]):
         c = iri(f"{base}community/{i}")
         out.append((c, a, iri(GK.Community)))
         out.append((c, label, lit(result.get("labels", {}).get(str(i), f"community {i}"))))
         out.extend((iri(n), has, c) for n in members)
+        # Rank themes and technologies here: doing it in SPARQL is quadratic per community.
+        named = sorted((n for n in members if types.get(n) in communities.LABEL_TYPES),
+                       key=lambda n: (-scores["pagerank"].get(n, 0.0), n))
+        out.extend((iri(n), rank, int_lit(r)) for r, n in enumerate(named, start=1))
     return out

@@ -234,3 +234,15 @@ def test_network_exports_for_gephi_and_cytoscape(runner, kg, tmp_path, fmt):
     assert node["community"] >= 0
     assert sum(1 for _, t in g.nodes(data="type") if t == "article") == len(list(EXAMPLES.glob("*.md")))
     assert "writes a file" in run(runner, "export", "--store", kg, "--format", fmt, code=1).output
+
+
+def test_community_top_nodes_uses_build_time_ranks(runner, kg):
+    rows = json.loads(run(runner, "query", "--store", kg, "--name", "community-top-nodes", "--json").output)
+    assert rows
+    by_community: dict = {}
+    for r in rows:
+        by_community.setdefault(r["community"], []).append(r)
+    for members in by_community.values():
+        assert [m["rank"] for m in members] == list(range(1, len(members) + 1)) and len(members) <= 5
+        scores = [m["pagerank"] for m in members]
+        assert scores == sorted(scores, reverse=True)
