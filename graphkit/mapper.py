@@ -165,7 +165,7 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
         if c is None:
             return None
         # A concept's type, scheme, key and labels depend on every digest that uses it: they go
-        # to the concepts graph (label_triples), once, not into each digest's graph.
+        # to the shared graph (label_triples), once, not into each digest's graph.
         forms = labels.get(c)
         if forms is None:
             labels[c] = [label]
@@ -228,7 +228,7 @@ _KIND_BY_SEGMENT = {segment: (iri(cls), iri(scheme)) for segment, cls, scheme in
 
 
 def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD) -> list[Triple]:
-    """The concepts graph: type, scheme, key, preferred and alternative labels of every merged
+    """Concept triples of the shared graph: type, scheme, key, preferred and alternative labels of every merged
     concept (theme, keyword, technology, category, type), sorted by IRI.
 
     ``forms_by_concept`` maps a concept IRI to its surface forms counted over all digests.

@@ -48,7 +48,3 @@ PREFIXES = {
     "xsd": str(XSD),
 }
 
-
-def sparql_prefixes() -> str:
-    """``PREFIX`` lines for every known vocabulary, to prepend to a user's query."""
-    return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
