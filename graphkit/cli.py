@@ -264,13 +264,48 @@ def output_options(f):
     return click.option("--json", "as_json", is_flag=True, help="Print JSON.")(f)
 
 
+def date_range_options(f):
+    """``--since`` / ``--until``: keep articles whose page date is in the range (bounds included)."""
+    f = click.option("--until", metavar="PERIOD",
+                     help="Only articles dated up to the end of PERIOD: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Www.")(f)
+    return click.option("--since", metavar="PERIOD",
+                        help="Only articles dated from the start of PERIOD (same forms as --until).")(f)
+
+
+def _date_range(since: str | None, until: str | None):
+    """Parse --since/--until into dates (first day of since, last day of until); one-line errors."""
+    from .periods import parse_bound
+
+    bounds = []
+    for option, value, end in (("--since", since, False), ("--until", until, True)):
+        try:
+            bounds.append(parse_bound(value, end=end) if value else None)
+        except ValueError as exc:
+            raise UserError(f"{option}: {exc}") from None
+    if bounds[0] and bounds[1] and bounds[0] > bounds[1]:
+        raise UserError(f"--since {since} is after --until {until}")
+    return bounds[0], bounds[1]
+
+
+def _range_note(info: dict, since, until) -> None:
+    """Say on stderr what a --since/--until analysis covers, undated articles counted apart."""
+    from .periods import describe_range
+
+    if not info["articles"]:
+        raise UserError(f"no dated article {describe_range(since, until)} ({info['outside']} dated outside the range, "
+                        f"{info['undated']} undated); widen --since/--until")
+    click.echo(f"Recomputed on the {info['articles']} articles dated {describe_range(since, until)} and what they link to; "
+               f"left out: {info['outside']} dated outside the range, {info['undated']} undated.", err=True)
+
+
 @main.command()
 @click.option("--type", "node_type", type=NODE_TYPE_CHOICE, help="Only nodes of this type (default: all).")
 @click.option("--by", "measure", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank", show_default=True)
 @click.option("--top", default=20, show_default=True, help="How many nodes to list.")
+@date_range_options
 @output_options
 @store_option
-def rank(node_type, measure, top, as_json, as_csv, store):
+def rank(node_type, measure, top, since, until, as_json, as_csv, store):
     """Rank the graph's nodes by centrality.
 
     Scores are computed at build time on the network of articles and the themes, keywords and
@@ -281,13 +316,21 @@ def rank(node_type, measure, top, as_json, as_csv, store):
     Examples:
       graphkit rank --type technology --by pagerank --top 20
       graphkit rank --type theme --by betweenness --csv
+      graphkit rank --type theme --since 2025 --until 2025-Q2   # recomputed on those articles
     """
     from .graph import KnowledgeGraph
 
     if node_type in ("signal", "concern", "behavior", "issue"):
         raise UserError(f"{node_type}s are leaves of their article (degree 1) and are not ranked by centrality; "
                         "rank articles (--type article), or use 'graphkit related' to explore a signal")
-    data = KnowledgeGraph(store).analysis()
+    start, end = _date_range(since, until)
+    if start or end:
+        from .periods import analyse_range
+
+        data, info = analyse_range(KnowledgeGraph(store).projection(), start, end, measures=(measure,))
+        _range_note(info, start, end)
+    else:
+        data = KnowledgeGraph(store).analysis()
     nodes = data["nodes"]  # iri -> [type, label]
     scores = data["scores"][measure]
     items = [(n, v) for n, v in scores.items() if node_type is None or nodes[n][0] == node_type]
@@ -304,9 +347,10 @@ def rank(node_type, measure, top, as_json, as_csv, store):
 @main.command()
 @click.option("--min-size", default=2, show_default=True, help="Hide communities smaller than this.")
 @click.option("--top", default=5, show_default=True, help="Members listed per community.")
+@date_range_options
 @output_options
 @store_option
-def clusters(min_size, top, as_json, as_csv, store):
+def clusters(min_size, top, since, until, as_json, as_csv, store):
     """List the communities of the graph (Louvain, fixed seed), largest first.
 
     Communities group articles with the themes, keywords and technologies they share; each is
@@ -317,13 +361,22 @@ def clusters(min_size, top, as_json, as_csv, store):
     Examples:
       graphkit clusters --min-size 10
       graphkit clusters --json
+      graphkit clusters --since 2025-Q1          # communities of the articles since 2025 only
     """
     from .communities import describe
     from .graph import KnowledgeGraph
 
     import networkx as nx
 
-    data = KnowledgeGraph(store).analysis()
+    start, end = _date_range(since, until)
+    if start or end:
+        from .periods import analyse_range
+
+        data, info = analyse_range(KnowledgeGraph(store).projection(), start, end, measures=("pagerank",),
+                                   communities=True)
+        _range_note(info, start, end)
+    else:
+        data = KnowledgeGraph(store).analysis()
     g = nx.Graph()
     g.add_nodes_from((n, {"type": t, "label": label}) for n, (t, label) in data["nodes"].items())
     parts = [set(p) for p in data["communities"]]
@@ -344,9 +397,10 @@ def clusters(min_size, top, as_json, as_csv, store):
 @click.option("--return", "target_type", type=NODE_TYPE_CHOICE, help="Return items of this type instead (default: QUERY's type; signals for free text).")
 @click.option("--top", default=10, show_default=True)
 @click.option("--include-same-article", is_flag=True, help="Keep items from the query's own article.")
+@date_range_options
 @output_options
 @store_option
-def related(query, node_type, target_type, top, include_same_article, as_json, as_csv, store):
+def related(query, node_type, target_type, top, include_same_article, since, until, as_json, as_csv, store):
     """Find items related to QUERY: an IRI, a name (exact or approximate), or free text.
 
     Scores blend graph evidence (shared themes, technologies and keywords of the items'
@@ -358,14 +412,26 @@ def related(query, node_type, target_type, top, include_same_article, as_json, a
       graphkit related "Hopepunk Movement" --type signal
       graphkit related "heat pumps" --type technology --json
       graphkit related "farmers repairing their own tractors" --top 5
+      graphkit related "heat pumps" --type technology --since 2025   # results from 2025 articles only
     """
     from .graph import KnowledgeGraph
     from .related import Ambiguous, load_index
 
-    index = load_index(KnowledgeGraph(store))
+    kg = KnowledgeGraph(store)
+    index = load_index(kg)
+    start, end = _date_range(since, until)
+    within = None
+    if start or end:
+        # Scores keep the whole corpus's evidence; only the results are restricted to the items of
+        # the articles in the range (the articles, their rows, the concepts they use).
+        from .periods import restrict_projection
+
+        sub, info = restrict_projection(kg.projection(), start, end)
+        _range_note(info, start, end)
+        within = {n[0] for n in sub["nodes"]}
     try:
         resolved, results = index.related(query, node_type=node_type, target_type=target_type or node_type,
-                                          top=top, include_same_article=include_same_article)
+                                          top=top, include_same_article=include_same_article, within=within)
     except KeyError as exc:
         raise UserError(exc.args[0]) from None
     except Ambiguous as exc:
@@ -381,6 +447,209 @@ def related(query, node_type, target_type, top, include_same_article, as_json, a
         what = f"<{resolved}> ({index.label_of(resolved)})" if resolved else "free text"
         click.echo(f"Related to {what}:", err=True)
     _emit_rows(rows, columns, "csv" if as_csv else "table", width=50)
+
+
+# -- time: trends and weak signals ----------------------------------------------------------------
+
+TREND_BY_CHOICE = click.Choice(["theme", "keyword", "technology", "actor", "signal"])
+PERIOD_CHOICE = click.Choice(["week", "month", "quarter", "year"])
+
+
+def _period_counts(store, by, period, since, until, weight=None):
+    """Per-period counts of items of type ``by`` (see graphkit.trends), with a clear error when the
+    graph has no item of that type."""
+    from .graph import KnowledgeGraph
+    from .trends import count_items, item_types, records_from_projection
+
+    start, end = _date_range(since, until)
+    records = records_from_projection(KnowledgeGraph(store).projection())
+    present = item_types(records)
+    if by not in present:
+        hint = ("actors (organisations, people) are extracted by the build: rebuild the graph with a graphkit "
+                "that extracts them, without --no-actors" if by == "actor" else "rebuild the graph?")
+        raise UserError(f"no {by} in this graph (it has: {', '.join(present) or 'nothing'}); {hint}")
+    counts = count_items(records, by, period, since=start, until=end, weight=weight)
+    if not counts["periods"]:
+        from .periods import describe_range
+
+        raise UserError(f"no dated article {describe_range(start, end)} ({len(counts['undated'])} undated, "
+                        f"{counts['outside']} outside the range)")
+    return counts
+
+
+def _undated_line(n: int) -> str:
+    from .trends import UNDATED_HINT
+
+    return f"{n} undated article{'s' if n != 1 else ''} not counted in any period ({UNDATED_HINT})."
+
+
+def _pts(x) -> str:
+    return f"{x * 100:+.1f} pts"
+
+
+def _pct(x) -> str:
+    return "from 0" if x is None else f"{x * 100:+.0f} %"
+
+
+def _rate(x) -> str:
+    return "n/a" if x is None else f"{x * 100:+.1f} %"
+
+
+@main.command()
+@click.option("--by", "by", type=TREND_BY_CHOICE, default="theme", show_default=True, help="What to count.")
+@click.option("--period", type=PERIOD_CHOICE, default="month", show_default=True, help="Period of the counts.")
+@click.option("--top", default=20, show_default=True, help="How many items (and new items) to list; 0: all.")
+@click.option("--compare", nargs=2, metavar="FIRST SECOND",
+              help="Growth between two periods (e.g. --compare 2024 2025) instead of the two halves of the range.")
+@date_range_options
+@output_options
+@store_option
+def trends(by, period, top, compare, since, until, as_json, as_csv, store):
+    """Counts per period, growth, first-seen dates and new items.
+
+    Items are counted by articles (an article about a theme counts once). Growth compares the
+    share of articles mentioning an item in the first and second half of the range (or in the
+    two periods given with --compare); items are listed by that change. Articles with no valid
+    page date are counted apart and reported, never put in a period. See docs/trends.md.
+
+    \b
+    Examples:
+      graphkit trends --by theme --period quarter --top 15
+      graphkit trends --by technology --period year --compare 2024 2025 --csv
+      graphkit trends --by keyword --since 2025-01 --json
+    """
+    from .trends import named_windows, sparkline
+    from .trends import trends as summarise
+
+    if compare:
+        try:
+            named_windows(*compare)
+        except ValueError as exc:
+            raise UserError(f"--compare: {exc}") from None
+    counts = _period_counts(store, by, period, since, until)
+    out = summarise(counts, compare=tuple(compare) if compare else None, top=top or None)
+    out["by"] = by
+    if as_json:
+        emit_json(out)
+        return
+    periods = counts["periods"]
+    if as_csv:
+        columns = ["label", "type", "articles", "mentions", "first_seen", "last_seen", "first", "second",
+                   "share_first", "share_second", "change", "growth", "id"]
+        emit_csv(columns + periods, [[r.get(c) for c in columns] + [r["per_period"][p] for p in periods] for r in out["items"]])
+        if out["undated"]["count"]:
+            click.echo(_undated_line(out["undated"]["count"]), err=True)
+        return
+    rng = out["range"]
+    click.echo(f"{by.capitalize()}s by {period}, {rng['first']} to {rng['last']} ({rng['periods']} {period}s): "
+               f"{out['dated']} dated articles"
+               + (f", {out['outside_range']} outside --since/--until" if out["outside_range"] else "") + ".")
+    if out["undated"]["count"]:
+        click.echo(_undated_line(out["undated"]["count"]))
+    if out["compare"]:
+        a, b = out["compare"]
+        click.echo(f"Growth: share of articles in {b['label']} ({b['articles']} articles) minus share in "
+                   f"{a['label']} ({a['articles']} articles).")
+    click.echo("")
+    rows = [{"rank": i, "label": r["label"], "articles": r["articles"],
+             "first": r.get("first"), "second": r.get("second"),
+             "change": _pts(r["change"]) if "change" in r else None,
+             "growth": _pct(r["growth"]) if "change" in r else None,
+             "first seen": r["first_seen"], "per " + period: sparkline([r["per_period"][p] for p in periods])}
+            for i, r in enumerate(out["items"], start=1)]
+    columns = ["rank", "label", "articles"] + (["first", "second", "change", "growth"] if out["compare"] else []) + \
+        ["first seen", "per " + period]
+    _emit_rows(rows, columns, "table", width=max(60, len(periods)))
+    click.echo(f"\nNew in {out['new_period']} (first seen there): {out['new_total']} {by}{'s' if out['new_total'] != 1 else ''}"
+               + (f", top {len(out['new'])}:" if out["new"] else "."))
+    if out["new"]:
+        _emit_rows([{"label": r["label"], "articles": r["articles"], "first seen": r["first_seen"]} for r in out["new"]],
+                   ["label", "articles", "first seen"], "table")
+
+
+@main.command("signals-map")
+@click.option("--by", "by", type=TREND_BY_CHOICE, default="theme", show_default=True, help="What to map.")
+@click.option("--period", type=PERIOD_CHOICE, default="quarter", show_default=True, help="Period of the counts.")
+@click.option("--tw", type=float, default=0.05, show_default=True, help="Time weight: period j weighs 1 - tw x (n - j).")
+@click.option("--growth", type=click.Choice(["geometric", "mean"]), default="geometric", show_default=True,
+              help="geometric: mean rate between the first and last non-zero periods; mean: mean of period-on-period rates.")
+@click.option("--weight", type=click.Choice(["none", "relevancy"]), default="none", show_default=True,
+              help="relevancy: each mention counts its signal relevancy / 3 in TF.")
+@click.option("--min-articles", default=2, show_default=True, help="Leave out items in fewer articles.")
+@click.option("--quadrant", type=click.Choice(["weak", "strong", "latent", "well-known"]),
+              help="Only items in this quadrant of the emergence map.")
+@click.option("--top", default=50, show_default=True, help="How many items to list; 0: all.")
+@click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Draw the maps into a .png or .html file.")
+@date_range_options
+@output_options
+@store_option
+def signals_map(by, period, tw, growth, weight, min_articles, quadrant, top, plot_path, since, until, as_json, as_csv, store):
+    """Weak-signal map (Yoon 2012): which items are weak, strong, latent or well-known signals.
+
+    For each item: its average TF (mentions per period) and the growth rate of its time-weighted
+    degree of visibility (emergence map), its average DF (articles per period) and the growth
+    rate of its degree of diffusion (issue map). Each map is cut at its medians: weak signals
+    are rare but growing fast. See docs/trends.md for the formulas and defaults.
+
+    \b
+    Examples:
+      graphkit signals-map --by theme --period quarter --plot map.png
+      graphkit signals-map --by keyword --period year --quadrant weak --csv
+      graphkit signals-map --by theme --tw 0.04 --growth mean --plot map.html --json
+    """
+    from .trends import new_items
+    from .weaksignals import QUADRANTS, signal_map
+
+    if not 0 <= tw < 1:
+        raise UserError(f"--tw {tw}: the time weight must be in [0, 1), e.g. 0.05")
+    counts = _period_counts(store, by, period, since, until, weight=None if weight == "none" else weight)
+    result = signal_map(counts, tw=tw, growth=growth, min_articles=min_articles,
+                        new_ids={r["id"] for r in new_items(counts)})
+    result.update({"by": by, "period": period, "weight": weight, "undated": {
+        "count": len(counts["undated"]), "articles": counts["undated"]}, "outside_range": counts["outside"]})
+    if plot_path:
+        from .plot import write_plot
+
+        try:
+            write_plot(result, plot_path)
+        except ValueError as exc:
+            raise UserError(str(exc)) from None
+        click.echo(f"Wrote {plot_path} ({os.path.getsize(plot_path):,} bytes).", err=True)
+    items = [r for r in result["items"] if quadrant is None or r["emergence"] == quadrant]
+    listed = items[:top] if top else items
+    if as_json:
+        emit_json(dict(result, items=listed, items_total=len(items)))
+        return
+    columns = ["emergence", "issue", "label", "articles", "avg_tf", "dov_growth", "avg_df", "dod_growth",
+               "periods_seen", "new", "first_seen"]
+    if as_csv:
+        emit_csv(columns + ["id"], [[r[c] for c in columns + ["id"]] for r in listed])
+    else:
+        med = result["medians"]
+        p = result["periods"]
+        click.echo(f"{by.capitalize()}s by {period}, {p[0]} to {p[-1]} ({len(p)} {period}s, "
+                   f"{sum(result['articles'])} dated articles); tw = {tw}, {growth} growth, "
+                   f"TF weight: {weight}.")
+        click.echo(f"{len(result['items'])} {by}s in {min_articles}+ articles mapped ({result['left_out']} in fewer left out); "
+                   f"medians: avg TF {_fmt_score(med['avg_tf'])}, DoV growth {_rate(med['dov_growth'])}/{period}, "
+                   f"avg DF {_fmt_score(med['avg_df'])}, DoD growth {_rate(med['dod_growth'])}/{period}.")
+        counts_q = {q: sum(1 for r in result["items"] if r["emergence"] == q) for q in QUADRANTS}
+        click.echo("Emergence map: " + ", ".join(f"{QUADRANTS[q]} {n}" for q, n in counts_q.items()) + ".")
+        if result["zero_weight_periods"]:
+            zp = result["zero_weight_periods"]
+            click.echo(f"Warning: with tw = {tw}, {len(zp)} {period}s with articles ({zp[0]}..{zp[-1]}) weigh 0; "
+                       "use a coarser --period, --since, or a smaller --tw.")
+        if result["undated"]["count"]:
+            click.echo(_undated_line(result["undated"]["count"]))
+        click.echo("")
+        rows = [dict(r, emergence=QUADRANTS[r["emergence"]], issue=QUADRANTS[r["issue"]],
+                     dov_growth=_rate(r["dov_growth"]) if r["dov_growth"] is not None else "one period",
+                     dod_growth=_rate(r["dod_growth"]) if r["dod_growth"] is not None else "one period",
+                     avg_tf=round(r["avg_tf"], 4), avg_df=round(r["avg_df"], 4), new="new" if r["new"] else "")
+                for r in listed]
+        _emit_rows(rows, columns, "table", width=40)
+    if as_csv and result["undated"]["count"]:
+        click.echo(_undated_line(result["undated"]["count"]), err=True)
 
 
 # -- export, validate, stats ----------------------------------------------------------------------

@@ -269,9 +269,12 @@ class RelatedIndex:
         return sparse.csr_matrix(mean).maximum(own)
 
     def related(self, query: str, *, node_type: str | None = None, target_type: str | None = None,
-                top: int = 10, include_same_article: bool = False) -> tuple[str | None, list[Related]]:
+                top: int = 10, include_same_article: bool = False,
+                within: set[str] | None = None) -> tuple[str | None, list[Related]]:
         """Rank items related to ``query`` (an IRI, a name, or free text).
 
+        ``within``, a set of IRIs, restricts the results to those items (``--since/--until``: the
+        items of the articles in a date range); scores are unchanged.
         Returns the resolved IRI (None for free text) and the ranked results.
         """
         import numpy as np
@@ -279,7 +282,8 @@ class RelatedIndex:
 
         q = self.resolve(query, node_type)
         target = target_type or (self.types[q] if q is not None else "signal")
-        candidates = np.array([i for i, t in enumerate(self.types) if t == target and i != q], dtype=np.int64)
+        candidates = np.array([i for i, t in enumerate(self.types)
+                               if t == target and i != q and (within is None or self.iris[i] in within)], dtype=np.int64)
         if q is not None and not include_same_article and self.article[q] >= 0:
             candidates = candidates[self.article[candidates] != self.article[q]]
         if len(candidates) == 0:
