@@ -652,6 +652,65 @@ def signals_map(by, period, tw, growth, weight, min_articles, quadrant, top, plo
         click.echo(_undated_line(result["undated"]["count"]), err=True)
 
 
+# -- interactive graph ----------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), default="graph.html", show_default=True,
+              help="HTML file to write (one self-contained page).")
+@click.option("--around", metavar="NAME_OR_IRI", help="Show only the neighbourhood of this node (a name or an IRI).")
+@click.option("--depth", type=click.IntRange(0, 10), help="Hops around --around.  [default: 1]")
+@click.option("--types", metavar="TYPE,...",
+              help="Only these node types, e.g. theme,technology; without article, two nodes are linked when they share an article.")
+@click.option("--top", type=click.IntRange(min=0), default=300, show_default=True,
+              help="At most this many nodes, the most central by PageRank (0: no cap).")
+@click.option("--min-relevancy", type=click.IntRange(1, 5), help="Hide signals, concerns, behaviours and issues of lower relevancy.")
+@date_range_options
+@click.option("--color-by", type=click.Choice(["type", "community"]), default="type", show_default=True,
+              help="Colour nodes by type or by Louvain community.")
+@click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON.")
+@store_option
+def viz(output, around, depth, types, top, min_relevancy, since, until, color_by, open_page, as_json, store):
+    """Write an interactive HTML graph: one file that works offline, to explore in a browser.
+
+    Nodes are coloured by type (or community) and sized by PageRank; hover for a summary, click
+    for details (an article's source, a signal's change and horizon, the neighbours), search by
+    name, filter by type. Large graphs show the --top most central nodes and say how to see more.
+
+    \b
+    Examples:
+      graphkit viz -o graph.html --open
+      graphkit viz --around "AI governance" --depth 2
+      graphkit viz --types theme,technology --color-by community --top 500
+      graphkit viz --since 2025-Q1 --min-relevancy 4   # articles from 2025 on, and what they link to
+    """
+    from .graph import KnowledgeGraph
+    from .viz import VizError, write_html
+
+    if depth is not None and not around:
+        raise UserError("--depth needs --around NAME_OR_IRI (the node to centre on)")
+    wanted = [t.strip().lower() for t in (types or "").split(",") if t.strip()]
+    since, until = _date_range(since, until)
+    try:
+        summary = write_html(KnowledgeGraph(store), output, around=around, depth=1 if depth is None else depth,
+                             types=wanted or None, top=top, min_relevancy=min_relevancy, since=since, until=until,
+                             color_by=color_by)
+    except VizError as exc:
+        raise UserError(str(exc)) from None
+    if as_json:
+        emit_json(summary)
+    else:
+        more = " (use --top N or --around NAME to see more)" if summary["capped"] else ""
+        click.echo(f"Wrote {output} ({summary['bytes']:,} bytes): {summary['nodes']:,} of {summary['total_nodes']:,} "
+                   f"nodes, {summary['edges']:,} links{more}.", err=True)
+    if open_page:
+        import webbrowser
+        from pathlib import Path
+
+        webbrowser.open(Path(output).resolve().as_uri())
+
+
 # -- export, validate, stats ----------------------------------------------------------------------
 
 
