@@ -236,6 +236,8 @@ def build(
     today: _dt.date | None = None,
     progress: Callable[[int], None] | None = None,
     analysis: bool = True,
+    gazetteer: Iterable[str | Path] = (),
+    actors: bool = True,
 ) -> BuildReport:
     """Build (or update) the graph folder ``out`` from digest files.
 
@@ -256,6 +258,10 @@ def build(
         :mod:`graphkit.analysis`) and index items for `related`; the slowest step on large
         corpora. Without it, `rank`, `clusters` and `related` compute what they need on first
         use and cache it (nothing is written back into the graph).
+    gazetteer : iterable of path
+        The user's actor gazetteer files, extending the shipped ``ontology/actors.yaml``.
+    actors : bool
+        Extract actors (organisations and people, see :mod:`graphkit.actors`).
 
     Returns
     -------
@@ -275,6 +281,12 @@ def build(
     if not isinstance(mapping, Mapping):
         mapping = load_mapping(mapping)
     today = today or reference_date()
+    gaz = None
+    if actors:
+        from .actors import extract as extract_actors
+        from .gazetteer import load_gazetteer
+
+        gaz = load_gazetteer(tuple(gazetteer))
     report = BuildReport(store=str(folder.path), full=full)
     files = discover(paths)
     report.files = len(files)
@@ -286,6 +298,7 @@ def build(
             "base": base,
             "graphkit": __version__,
             "ontology": hashlib.sha256(ontology_bytes()).hexdigest(),
+            "actors": gaz.digest if gaz is not None else None,
         }
         if prev is None or prev.get("settings") != settings:
             full = True
@@ -362,7 +375,7 @@ def build(
                     report.problems.append(exc.problem)
                     report.skipped += 1
                     continue
-                m = map_digest(d, base)
+                m = map_digest(d, base, extract_actors(d, gaz) if gaz is not None else None)
                 m.problems[:0] = d.problems
                 report.problems.extend(m.problems)
                 digests[did] = {
@@ -371,6 +384,7 @@ def build(
                     "triples": len(m.triples),
                     "labels": m.labels,
                     "page": m.page,
+                    "actors": m.actors,
                     "rows": {table: len(rows) for table, rows in d.tables.items() if rows},
                     "problems": [p.as_dict() for p in m.problems],
                 }
@@ -394,8 +408,12 @@ def build(
             for entry in digests.values():
                 for concept, surface in entry["labels"].items():
                     forms.setdefault(concept, Counter()).update(surface)
+            actor_types: dict[str, Counter] = {}
+            for entry in digests.values():
+                for actor, (type_, kind) in entry.get("actors", {}).items():
+                    actor_types.setdefault(actor, Counter())[(type_, kind)] += 1
             pages = [entry["page"] for entry in digests.values() if entry.get("page")]
-            shared = _ntriples(label_triples(forms, base) + page_triples(pages))
+            shared = _ntriples(label_triples(forms, base, actor_types) + page_triples(pages))
             (nt_dir / SHARED_NT).write_bytes(shared)
             batch.append(with_graph(shared, labels_graph_iri(base)))
             loader.put(b"".join(batch))
@@ -465,13 +483,14 @@ ENTITY_TYPES = {
     "behavior": "https://w3id.org/graphkit/ns#Behavior",
     "issue": "https://w3id.org/graphkit/ns#Issue",
     "technology mention": "https://w3id.org/graphkit/ns#TechnologyMention",
+    "actor": "https://w3id.org/graphkit/ns#Actor",
 }
 
 
 _ROW_ENTITY = {"signals": "signal", "concerns": "concern", "behaviors": "behavior", "issues": "issue",
                "technologies": "technology mention"}
 _CONCEPT_ENTITY = {"theme": "theme", "keyword": "keyword", "technology": "technology", "category": "category",
-                   "type": "type"}
+                   "type": "type", "actor": "actor"}
 
 
 def _entities(digests: dict, forms: dict) -> dict[str, int]:

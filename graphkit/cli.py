@@ -41,10 +41,11 @@ class Group(click.Group):
             if os.environ.get("GRAPHKIT_DEBUG"):
                 raise
             from .config import MappingError
+            from .gazetteer import GazetteerError
             from .graph import QueryError
             from .store import StoreError
 
-            if isinstance(exc, (StoreError, QueryError, MappingError, FileNotFoundError)):
+            if isinstance(exc, (StoreError, QueryError, MappingError, GazetteerError, FileNotFoundError)):
                 raise UserError(str(exc)) from None
             if isinstance(exc, OSError):
                 raise UserError(f"{exc.strerror or exc}: {exc.filename or ''} (check the path and free disk space)") from None
@@ -116,7 +117,10 @@ def main():
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no list of warnings.")
 @click.option("--max-problems", default=20, show_default=True, help="How many warnings to list (all are in --json).")
 @click.option("--no-analysis", is_flag=True, help="Skip centrality and communities (the slowest step on large corpora).")
-def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis):
+@click.option("--gazetteer", multiple=True, type=click.Path(dir_okay=False),
+              help="YAML file of your own organisations, people and non-actors, extending the shipped one (repeatable).")
+@click.option("--no-actors", is_flag=True, help="Do not extract organisations and people.")
+def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors):
     """Build or update the graph from digest files or folders (searched for *.md).
 
     Only digests that were added, changed or deleted since the last build are touched; an
@@ -134,9 +138,11 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
     show_bar = not quiet and not as_json and total >= 200
     if show_bar:
         with click.progressbar(length=total, label="Reading digests", file=sys.stderr) as bar:
-            report = run_build(paths, out, mapping=mapping, full=full, progress=bar.update, analysis=not no_analysis)
+            report = run_build(paths, out, mapping=mapping, full=full, progress=bar.update, analysis=not no_analysis,
+                               gazetteer=gazetteer, actors=not no_actors)
     else:
-        report = run_build(paths, out, mapping=mapping, full=full, analysis=not no_analysis)
+        report = run_build(paths, out, mapping=mapping, full=full, analysis=not no_analysis,
+                           gazetteer=gazetteer, actors=not no_actors)
     if as_json:
         emit_json(report.as_dict())
     else:
@@ -243,7 +249,8 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
 
 # -- network analysis -----------------------------------------------------------------------------
 
-NODE_TYPE_CHOICE = click.Choice(["article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue"])
+NODE_TYPE_CHOICE = click.Choice(["article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue",
+                                 "actor"])
 
 
 def _emit_rows(rows: list[dict], columns: list[str], fmt: str, width: int = 60) -> None:
@@ -796,6 +803,67 @@ def stats(as_json, store):
     click.echo("entities")
     for k, v in data["entities"].items():
         click.echo(f"  {k:<20}{v:>8,}")
+
+
+# -- actors ---------------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(exists=True))
+@click.option("--top", type=int, help="Rank the built graph's actors instead (by article count, then PageRank).")
+@click.option("--type", "actor_type", type=click.Choice(["organisation", "person"]), help="Only actors of this type.")
+@click.option("--gazetteer", multiple=True, type=click.Path(dir_okay=False),
+              help="YAML file of your own organisations, people and non-actors (repeatable; PATHS only).")
+@click.option("--mapping", type=click.Path(dir_okay=False), help="YAML mapping of section and column names (PATHS only).")
+@click.option("--detail", is_flag=True, help="With PATHS: also print each actor's kind, aliases and evidence.")
+@output_options
+@store_option
+def actors(paths, top, actor_type, gazetteer, mapping, detail, as_json, as_csv, store):
+    """The organisations and people digests name.
+
+    With PATHS (digest files or folders), print the actors found in each file. With --top N,
+    rank the actors of the built graph by the number of articles that mention them, then by
+    PageRank.
+
+    \b
+    Examples:
+      graphkit actors examples/digests --json
+      graphkit actors my-digest.md --detail
+      graphkit actors --top 20 --type organisation
+    """
+    if paths and top is not None:
+        raise UserError("give PATHS (extract from files) or --top N (rank the built graph), not both")
+    if not paths and top is None:
+        raise UserError("give digest files or folders to read, or --top N to rank the built graph's actors")
+    if top is not None:
+        from .actors import rank_actors
+        from .graph import KnowledgeGraph
+
+        rows = rank_actors(KnowledgeGraph(store), top=top, actor_type=actor_type)
+        if not rows and not as_json and not as_csv:
+            click.echo("No actors in this graph (rebuild without --no-actors?).", err=True)
+        _emit_rows(rows, ["rank", "name", "type", "kind", "articles", "pagerank", "iri"],
+                   "json" if as_json else "csv" if as_csv else "table")
+        return
+    from .actors import extract_paths
+    from .build import discover
+    from .config import load_mapping
+    from .gazetteer import load_gazetteer
+
+    files = [f for f, _ in discover(paths)]
+    found, problems = extract_paths(files, load_gazetteer(tuple(gazetteer)), load_mapping(mapping) if mapping else None)
+    for p in problems:
+        if p.level == "error":
+            click.echo(str(p), err=True)
+    result = {name: [a.as_dict(detail) for a in found_actors if actor_type is None or a.type == actor_type]
+              for name, found_actors in sorted(found.items())}
+    if as_json:
+        emit_json(result)
+        return
+    rows = [{"file": name, **a, **({"aliases": "; ".join(a["aliases"]), "evidence": "; ".join(a["evidence"])} if detail else {})}
+            for name, items in result.items() for a in items]
+    columns = ["file", "name", "type"] + (["kind", "aliases", "evidence"] if detail else [])
+    _emit_rows(rows, columns, "csv" if as_csv else "table")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -30,6 +30,7 @@ _P = {name: iri(value) for name, value in {
     "horizon": GK.horizon, "driving_force": GK.drivingForce, "relevancy": GK.relevancy,
     "extractedFrom": GK.extractedFrom, "sourceLine": GK.sourceLine, "technology": GK.technology,
     "inScheme": SKOS.inScheme, "key": GK.key, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel,
+    "alternateName": SCHEMA.alternateName, "actorKind": GK.actorKind,
 }.items()}
 _C = {name: iri(value) for name, value in {
     "article": SCHEMA.NewsArticle, "page": GK.Page, "source": GK.SourceFile,
@@ -42,6 +43,17 @@ CONCEPTS = {
     "technology": ("technology", GK.Technology, GK.TechnologyScheme),
     "category": ("category", GK.Category, GK.CategoryScheme),
     "type": ("type", GK.ArticleType, GK.ArticleTypeScheme),
+    "actor": ("actor", GK.Actor, GK.ActorScheme),
+}
+#: Actor type and kind -> schema.org class (the kind refines schema:Organization where known).
+ACTOR_CLASSES = {
+    ("person", None): SCHEMA.Person,
+    ("organisation", None): SCHEMA.Organization,
+    ("organisation", "company"): SCHEMA.Corporation,
+    ("organisation", "public-body"): SCHEMA.GovernmentOrganization,
+    ("organisation", "research"): SCHEMA.ResearchOrganization,
+    ("organisation", "ngo"): SCHEMA.NGO,
+    ("organisation", "media"): SCHEMA.NewsMediaOrganization,
 }
 #: Table kinds: IRI path segment, row class, article → row property.
 FINDINGS = {
@@ -63,6 +75,7 @@ class Mapped:
     labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> surface forms
     problems: list[Problem] = field(default_factory=list)
     page: list | None = None  # [page IRI, page id, page URL or None, ISO date or None]
+    actors: dict[str, list] = field(default_factory=dict)  # actor IRI -> [type, kind or None]
 
 
 def article_iri(digest_id: str, base: str = GKD) -> str:
@@ -96,13 +109,25 @@ def concept_iri(kind: str, label: str, base: str = GKD) -> str | None:
     return f"{base}{CONCEPTS[kind][0]}/{segment}" if key else None
 
 
+def actor_iri(name: str, base: str = GKD) -> str | None:
+    """The IRI of an actor: its folded name without spaces, so "HuggingFace" = "Hugging Face".
+
+    >>> actor_iri("Hugging Face") == actor_iri("HuggingFace") == "https://w3id.org/graphkit/id/actor/huggingface"
+    True
+    """
+    from .gazetteer import name_key
+
+    key = name_key(name).replace(" ", "")
+    return f"{base}actor/{slug(key)}" if key else None
+
+
 def _nameless_label(description: str) -> str:
     words = description.split()
     text = " ".join(words[:NAMELESS_WORDS]).rstrip(".,;:")
     return text + ("…" if len(words) > NAMELESS_WORDS else "")
 
 
-def map_digest(digest: Digest, base: str = GKD) -> Mapped:
+def map_digest(digest: Digest, base: str = GKD, actors: list | None = None) -> Mapped:
     """Map one digest to triples for its named graph.
 
     Parameters
@@ -111,6 +136,9 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
         A parsed digest.
     base : str
         Base IRI of instance data.
+    actors : list of graphkit.actors.Actor, optional
+        The digest's actors (see :func:`graphkit.actors.extract`); the article and the rows that
+        name an actor get ``schema:mentions`` links to it.
 
     Returns
     -------
@@ -187,6 +215,21 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
     for link in digest.closest:
         add((a, _P["closest"], iri(article_iri(link.target, base))))
 
+    row_actors: dict[tuple[str, int], list[str]] = {}
+    actor_types: dict[str, list] = {}
+    for actor in actors or ():
+        c = actor_iri(actor.canonical or actor.name, base)
+        if c is None:
+            continue
+        forms = labels.setdefault(c, [])
+        for form in (actor.canonical or actor.name, actor.name, *actor.aliases):
+            if form not in forms:
+                forms.append(form)
+        actor_types[c] = [actor.type, actor.kind]
+        add((a, _P["mentions"], iri(c)))
+        for row in actor.rows:
+            row_actors.setdefault(tuple(row), []).append(iri(c))
+
     for table, (segment, cls, has) in FINDINGS.items():
         cls_t, has_t = iri(cls), iri(has)
         for n, row in enumerate(digest.rows(table), start=1):
@@ -206,9 +249,11 @@ def map_digest(digest: Digest, base: str = GKD) -> Mapped:
             if table == "technologies" and row.name and (t := concept("technology", row.name)):
                 add((r, _P["technology"], t))
                 add((a, _P["mentions"], t))
+            for c in row_actors.get((table, n - 1), ()):
+                add((r, _P["mentions"], c))
     # Duplicates (a keyword listed twice under two spellings) are harmless in a store but would
     # skew counts in the naive baseline; drop them while keeping first-seen order.
-    return Mapped(list(dict.fromkeys(out)), labels, problems, page)
+    return Mapped(list(dict.fromkeys(out)), labels, problems, page, actor_types)
 
 
 def choose_labels(forms: Counter) -> tuple[str, list[str]]:
@@ -227,11 +272,14 @@ def choose_labels(forms: Counter) -> tuple[str, list[str]]:
 _KIND_BY_SEGMENT = {segment: (iri(cls), iri(scheme)) for segment, cls, scheme in CONCEPTS.values()}
 
 
-def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD) -> list[Triple]:
+def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD,
+                  actor_types: dict[str, Counter] | None = None) -> list[Triple]:
     """Concept triples of the shared graph: type, scheme, key, preferred and alternative labels of every merged
-    concept (theme, keyword, technology, category, type), sorted by IRI.
+    concept (theme, keyword, technology, category, type, actor), sorted by IRI.
 
-    ``forms_by_concept`` maps a concept IRI to its surface forms counted over all digests.
+    ``forms_by_concept`` maps a concept IRI to its surface forms counted over all digests;
+    ``actor_types`` maps an actor IRI to its (type, kind) pairs counted over digests: the most
+    frequent wins (a tie goes to the one that sorts first), so an actor has one schema.org class.
     """
     out: list[Triple] = []
     for c in sorted(forms_by_concept):
@@ -245,6 +293,17 @@ def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD) -> list
         out.append((ci, _P["key"], lit(_key_and_slug(pref)[0])))
         out.append((ci, _P["prefLabel"], lit(pref)))
         out.extend((ci, _P["altLabel"], lit(alt)) for alt in alts)
+        if segment == "actor":
+            votes = (actor_types or {}).get(c) or Counter({("organisation", None): 1})
+            type_, kind = sorted(votes, key=lambda tk: (-votes[tk], tk[0], tk[1] or ""))[0]
+            # The broad class is stated even with a finer one, so SPARQL needs no inference.
+            out.append((ci, A, iri(ACTOR_CLASSES[(type_, None)])))
+            if (type_, kind) in ACTOR_CLASSES and kind:
+                out.append((ci, A, iri(ACTOR_CLASSES[(type_, kind)])))
+            if kind:
+                out.append((ci, _P["actorKind"], lit(kind)))
+            out.append((ci, _P["name"], lit(pref)))
+            out.extend((ci, _P["alternateName"], lit(alt)) for alt in alts)
     return out
 
 

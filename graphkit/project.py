@@ -1,7 +1,7 @@
 """Project the RDF graph onto a weighted, undirected networkx graph for network analysis.
 
 Nodes are keyed by IRI and carry ``type`` (article, theme, keyword, technology, signal, concern,
-behavior, issue) and ``label``. Edges, all undirected:
+behavior, issue, actor) and ``label``. Edges, all undirected:
 
 =====================  =========================================  ======
 edge                   from                                        weight
@@ -9,6 +9,8 @@ edge                   from                                        weight
 article — theme        ``schema:about``                            1.0
 article — keyword      ``schema:keywords``                         0.5
 article — technology   ``schema:mentions``                         1.0
+article — actor        ``schema:mentions``                         1.0
+row — actor            ``schema:mentions`` (a row that names one)  1.0
 article — row          ``gk:hasSignal`` … ``gk:hasIssue``          1.0
 article — article      ``gk:closest`` (old digests' Closest list)  0.5
 =====================  =========================================  ======
@@ -37,6 +39,7 @@ NODE_TYPES = {
     "concern": GK.Concern,
     "behavior": GK.Behavior,
     "issue": GK.Issue,
+    "actor": GK.Actor,
 }
 #: Edge property -> weight.
 EDGE_WEIGHTS = {

@@ -214,7 +214,8 @@ def test_page_is_offline_self_contained_and_deterministic(examples_kg, tmp_path,
     assert "default-src &#x27;none&#x27;" in csp and "unsafe-eval" not in csp
     data = page_json(page)
     assert data["options"]["layout"]["randomSeed"] == viz.LAYOUT_SEED
-    assert data["meta"]["shown"] == len(data["nodes"]) == 204 and not data["meta"]["capped"]
+    total = len(KnowledgeGraph(examples_kg).projection()["nodes"])
+    assert data["meta"]["shown"] == len(data["nodes"]) == total and not data["meta"]["capped"]
     assert "vis-network" in page and "graphkit.stabilized" not in page.split("</head>")[0]
 
 
@@ -248,9 +249,10 @@ def test_cli_filters_and_summary(examples_kg, tmp_path):
     out = tmp_path / "g.html"
     res = run("viz", "--store", examples_kg, "-o", out, "--top", 50, "--json")
     summary = json.loads(res.stdout)
-    assert summary["nodes"] == 50 and summary["total_nodes"] == 204 and summary["capped"]
+    total = len(KnowledgeGraph(examples_kg).projection()["nodes"])
+    assert summary["nodes"] == 50 and summary["total_nodes"] == total and summary["capped"]
     notice = " ".join(page_json(out.read_text("utf-8"))["meta"]["notice"])
-    assert "Showing 50 of 204 nodes" in notice and "--top" in notice and "--around" in notice
+    assert f"Showing 50 of {total} nodes" in notice and "--top" in notice and "--around" in notice
     res = run("viz", "--store", examples_kg, "-o", out, "--around", "AI governance", "--depth", 1, "--json",
               "--color-by", "community")
     summary = json.loads(res.stdout)
