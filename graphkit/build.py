@@ -409,15 +409,18 @@ def build(
                 for concept, surface in entry["labels"].items():
                     forms.setdefault(concept, Counter()).update(surface)
             actor_types: dict[str, Counter] = {}
+            actor_names: dict[str, Counter] = {}
             for entry in digests.values():
-                for actor, (type_, kind) in entry.get("actors", {}).items():
+                for actor, (type_, kind, name) in entry.get("actors", {}).items():
                     actor_types.setdefault(actor, Counter())[(type_, kind)] += 1
+                    actor_names.setdefault(actor, Counter())[name] += 1
             pages = [entry["page"] for entry in digests.values() if entry.get("page")]
-            shared = _ntriples(label_triples(forms, base, actor_types) + page_triples(pages))
+            shared = _ntriples(label_triples(forms, base, actor_types, actor_names) + page_triples(pages))
             (nt_dir / SHARED_NT).write_bytes(shared)
             batch.append(with_graph(shared, labels_graph_iri(base)))
             loader.put(b"".join(batch))
-            concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(f)[0]] for c, f in forms.items()}
+            concepts = {c: [c[len(base):].split("/", 1)[0], choose_labels(actor_names.get(c) or f)[0]]
+                        for c, f in forms.items()}
             # Texts (descriptions, summaries) are only read by `related`: a file of their own keeps
             # the projection small and quick to load for everything else.
             texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}

@@ -75,7 +75,7 @@ class Mapped:
     labels: dict[str, list[str]] = field(default_factory=dict)  # concept IRI -> surface forms
     problems: list[Problem] = field(default_factory=list)
     page: list | None = None  # [page IRI, page id, page URL or None, ISO date or None]
-    actors: dict[str, list] = field(default_factory=dict)  # actor IRI -> [type, kind or None]
+    actors: dict[str, list] = field(default_factory=dict)  # actor IRI -> [type, kind or None, name]
 
 
 def article_iri(digest_id: str, base: str = GKD) -> str:
@@ -225,7 +225,7 @@ def map_digest(digest: Digest, base: str = GKD, actors: list | None = None) -> M
         for form in (actor.canonical or actor.name, actor.name, *actor.aliases):
             if form not in forms:
                 forms.append(form)
-        actor_types[c] = [actor.type, actor.kind]
+        actor_types[c] = [actor.type, actor.kind, actor.canonical or actor.name]
         add((a, _P["mentions"], iri(c)))
         for row in actor.rows:
             row_actors.setdefault(tuple(row), []).append(iri(c))
@@ -273,13 +273,16 @@ _KIND_BY_SEGMENT = {segment: (iri(cls), iri(scheme)) for segment, cls, scheme in
 
 
 def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD,
-                  actor_types: dict[str, Counter] | None = None) -> list[Triple]:
+                  actor_types: dict[str, Counter] | None = None,
+                  actor_names: dict[str, Counter] | None = None) -> list[Triple]:
     """Concept triples of the shared graph: type, scheme, key, preferred and alternative labels of every merged
     concept (theme, keyword, technology, category, type, actor), sorted by IRI.
 
     ``forms_by_concept`` maps a concept IRI to its surface forms counted over all digests;
     ``actor_types`` maps an actor IRI to its (type, kind) pairs counted over digests: the most
     frequent wins (a tie goes to the one that sorts first), so an actor has one schema.org class.
+    ``actor_names`` counts each actor's name (the gazetteer's, else the fullest form a digest
+    used): the preferred label is chosen among those, never among short forms such as a surname.
     """
     out: list[Triple] = []
     for c in sorted(forms_by_concept):
@@ -287,6 +290,9 @@ def label_triples(forms_by_concept: dict[str, Counter], base: str = GKD,
         segment = c[len(base):].split("/", 1)[0]
         cls, scheme = _KIND_BY_SEGMENT[segment]
         pref, alts = choose_labels(forms)
+        if segment == "actor" and actor_names and actor_names.get(c):
+            pref = choose_labels(actor_names[c])[0]
+            alts = sorted(f for f in forms if f != pref)
         ci = iri(c)
         out.append((ci, A, cls))
         out.append((ci, _P["inScheme"], scheme))

@@ -31,7 +31,8 @@ from pathlib import Path
 from .normalize import label_key
 
 GRAPH_WEIGHT = 0.5
-CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "keyword": 0.5}
+# An actor shared by two articles is as telling as a shared theme (both are rare and specific).
+CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "actor": 1.0, "keyword": 0.5}
 ROW_TYPES = ("signal", "concern", "behavior", "issue")
 #: At most this many concepts of a query's context are compared (the heaviest ones).
 MAX_CONTEXT = 256

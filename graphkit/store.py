@@ -25,7 +25,7 @@ from pathlib import Path
 
 DEFAULT_STORE = "kg"
 STORE_ENV = "GRAPHKIT_STORE"
-MANIFEST_VERSION = 2
+MANIFEST_VERSION = 3  # 3: actors per digest
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
 
 
