@@ -111,7 +111,8 @@ _ORG_GROUPS = set("""companies firms corporations platforms startups start-ups b
     governments regulators networks services apps giants competitors rivals partners investors sponsors clients
     customers manufacturers makers automakers carmakers developers operators media newspapers
     entreprises sociétés constructeurs plateformes groupes acteurs fabricants opérateurs banques médias
-    associations organisations institutions startups""".split())
+    associations organisations institutions startups collectives coalitions unions charities nonprofits ngos
+    foundations institutes universities schools hospitals hotels chains studios labels""".split())
 _ORG_APPOSITION = set("""company firm startup start-up corporation platform group organization organisation agency
     institute university lab laboratory nonprofit non-profit ngo charity foundation coalition collective outlet
     publisher newspaper magazine brand retailer bank network service provider manufacturer maker operator
@@ -130,7 +131,9 @@ _ORG_LEFT = {"researchers", "scientists", "engineers", "team", "teams", "experts
              "professor", "professors", "staff", "employees", "students", "study", "report", "survey"}
 _BY_VERBS = set("""founded acquired owned developed backed funded published run operated led created launched built
     commissioned organised organized hosted sponsored produced made designed conducted authored co-authored written
-    directed curated edited photographed composed illustrated painted narrated presented performed""".split())
+    directed curated edited photographed composed illustrated painted narrated presented performed reported cited
+    announced issued released sued fined banned blocked approved rejected criticised criticized endorsed adopted
+    hired employed commissioned supported investigated accused challenged opposed recommended awarded""".split())
 _BY_PERSON_VERBS = set("""authored co-authored written directed curated edited photographed composed illustrated painted
     narrated performed""".split())
 _PARTNER = {"partnership", "partnered", "collaboration", "collaborating", "collaborated", "partnering", "deal", "agreement"}
@@ -146,6 +149,7 @@ _ELISION = re.compile(r"(?:[ldjmnst]|qu)['’](?=\w)", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _ABBREV = {"Co.", "Inc.", "Corp.", "Ltd.", "Jr.", "Sr.", "St.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof."}
 _OF_WORDS = {"of", "for", "at", "on", "de", "du", "des", "pour"}
+_DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
 _LIST_WORDS = {"and", "or", "et", "ou", "&", "the", "of", "for", "de", "du", "des", "la", "le"}
 _JOINERS = {"of", "for", "and", "&", "de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "at", "on", "the"}
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den"}
@@ -303,10 +307,18 @@ class _Scanner:
             j -= 1
         return i, j
 
-    def _split(self, tokens, i: int, j: int) -> list[tuple[int, int]]:
-        """Split a run at joiners unless the whole run is a name ("University of Tokyo")."""
+    def _split(self, tokens, i: int, j: int, in_list: bool = False) -> list[tuple[int, int]]:
+        """Split a run at joiners unless the whole run is a name ("University of Tokyo").
+
+        In a list of organisations ("collectives like Distributed Denial of Secrets, X and Y") a
+        run is cut only where the list goes on: at "and", "or", "et", "ou".
+        """
         if self.gaz.lookup(_words(tokens, i, j)):
             return [(i, j)]
+        if in_list:
+            cut = [k for k in range(i + 1, j - 1) if tokens[k].text.casefold() in ("and", "or", "et", "ou")]
+            bounds = [i - 1, *cut, j]
+            return [(a + 1, b) for a, b in zip(bounds, bounds[1:]) if a + 1 < b]
         cut = [k for k in range(i, j) if tokens[k].text.casefold() in _ROLES and tokens[k].text[:1].isupper()
                and k + 1 < j]  # "Zomato CEO Deepinder Goyal": a role inside a run separates two names
         for k in range(i + 1, j - 1):
@@ -352,7 +364,8 @@ class _Scanner:
         lists = self._list_openers(tokens, text)
         previous = None
         for a, b in _spans(tokens, text):
-            for i, j in self._split(tokens, a, b):
+            # In "collectives like Distributed Denial of Secrets" the whole run is one name.
+            for i, j in self._split(tokens, a, b, in_list=a in lists):
                 i, j = self._trim(tokens, i, j)
                 if i >= j:
                     continue
@@ -430,6 +443,9 @@ class _Scanner:
         # "the startup Synthetica", "the advocacy group Patient Data Watch", "l'association Bruitparif".
         if left and left[-1] in _ORG_APPOSITION and not gap_before.strip(" "):
             cand.note(f"'{left[-1]}' before", 3, org=3)
+        elif left and left[-1] in _ORG_APPOSITION and gap_before.strip() == "," and len(left) >= 2 \
+                and left[-2] in _DETERMINERS:
+            cand.note(f"'{left[-2]} {left[-1]},' before", 2, org=2)  # "his NGO, Feeding India"
         if (len(left) >= 2 and left[-2:] == ["according", "to"]) or (left and left[-1] == "selon"):
             cand.note("'according to' before", 2)
         if i in lists:
@@ -447,7 +463,7 @@ class _Scanner:
             cand.note(f"'{right[0]}' after", 2, org=2)
         # "X, a startup", "X, the CEO of".
         if gap_after.strip() == "," and len(right) >= 2 and right[0] in ("a", "an", "the"):
-            tail = right[1:4]
+            tail = [t.text.casefold() for t in tokens[j + 1:j + 6]]
             if any(w in _ORG_APPOSITION for w in tail):
                 cand.note("apposition names an organisation", 2, org=2)
             elif any(w in _ROLES for w in tail):
@@ -594,7 +610,10 @@ def _decide(gaz: Gazetteer, key: str, cand: _Cand, vocabulary: set[str]) -> Acto
     score = cand.score + (1 if cand.mid >= 2 else 0)
     # Keywords and repeats only add to evidence from context or shape: a capitalised keyword
     # used often is as likely a product ("Flipper Zero") as an organisation.
-    if cand.strong < 2 or score < (4 if only_initial else 2):
+    # At a sentence start an ordinary word ("Researchers announced") needs two kinds of evidence;
+    # a word this digest never writes in lower case ("Maybelline collaborated") needs a little less.
+    need = (4 if words[0].casefold() in vocabulary else 3) if only_initial else 2
+    if cand.strong < 2 or score < need:
         return None
     type_ = PERSON if cand.person > cand.org else ORGANISATION
     return Actor(surface, type_, cand.kind if type_ == ORGANISATION else None, evidence=list(cand.evidence))
@@ -619,8 +638,9 @@ def _surname_evidence(cands: dict[str, _Cand], gaz: Gazetteer, vocabulary: set[s
         # India") and the surname must look like one (not "AI").
         if not _person_shaped(words) or gaz.rejects(surface) or gaz.lookup(surface) \
                 or fold_given(words[0]) in vocabulary or words[0].casefold() in gaz.countries \
-                or not (words[-1][1:].islower() and words[-1].isalpha()):
-            continue
+                or not (words[-1][1:].islower() and words[-1].isalpha()) or gaz.rejects(words[-1]) \
+                or (words[0].endswith("ing") and fold_given(words[0]) not in gaz.given_names):
+            continue  # "Performing Arts", "Feeding India"
         alone = cands.get(name_key(words[-1]))
         if alone is None or alone is cand or not alone.prose or gaz.lookup(words[-1]):
             continue
