@@ -149,6 +149,8 @@ _ELISION = re.compile(r"(?:[ldjmnst]|qu)['’](?=\w)", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _ABBREV = {"Co.", "Inc.", "Corp.", "Ltd.", "Jr.", "Sr.", "St.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof."}
 _OF_WORDS = {"of", "for", "at", "on", "de", "du", "des", "pour"}
+_LIST_HINT = re.compile(r"\b(?:like|including|include|includes|such as|dont|comme|notamment|at|for|chez)\b",
+                        re.IGNORECASE)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
 _LIST_WORDS = {"and", "or", "et", "ou", "&", "the", "of", "for", "de", "du", "des", "la", "le"}
 _JOINERS = {"of", "for", "and", "&", "de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "at", "on", "the"}
@@ -182,6 +184,7 @@ class _Token:
     initial: bool  # first word of a sentence (or of a cell)
     possessive: bool = False
     compound: bool = False  # "Twitch-based": the name part of an adjective, which ends a name
+    cap: bool = False  # _is_cap(text), computed once
 
 
 @dataclass
@@ -242,7 +245,7 @@ def _tokens(text: str) -> list[_Token]:
         if compound:  # "Twitch-based", "Republican-led", "AI-powered"
             word = compound.group(1)
         if word:
-            out.append(_Token(word, start, start + len(word), initial, possessive, bool(compound)))
+            out.append(_Token(word, start, start + len(word), initial, possessive, bool(compound), _is_cap(word)))
         prev_end = end
     return out
 
@@ -256,7 +259,7 @@ def _spans(tokens: list[_Token], text: str) -> list[tuple[int, int]]:
     spans = []
     i, n = 0, len(tokens)
     while i < n:
-        if not _is_cap(tokens[i].text):
+        if not tokens[i].cap:
             i += 1
             continue
         j = i + 1
@@ -265,10 +268,10 @@ def _spans(tokens: list[_Token], text: str) -> list[tuple[int, int]]:
             if tokens[j - 1].possessive or tokens[j - 1].compound or any(c in gap for c in ".,;:()[]\"“”!?—–") \
                     or "\n" in gap:
                 break
-            if _is_cap(tokens[j].text) or (tokens[j].text[0].isdigit() and j > i):
+            if tokens[j].cap or (tokens[j].text[0].isdigit() and j > i):
                 j += 1
                 continue
-            if (tokens[j].text.casefold() in _JOINERS and j + 1 < n and _is_cap(tokens[j + 1].text)
+            if (tokens[j].text.casefold() in _JOINERS and j + 1 < n and tokens[j + 1].cap
                     and not any(c in text[tokens[j].end:tokens[j + 1].start] for c in ",;:()\"")):
                 j += 2
                 continue
@@ -382,6 +385,8 @@ class _Scanner:
     def _list_openers(self, tokens, text) -> set[int]:
         """Indexes of tokens in "companies such as X, Y and Z" lists: evidence of organisations."""
         marked: set[int] = set()
+        if not _LIST_HINT.search(text):
+            return marked  # most texts have no list: one regex instead of a walk over every word
         for k, t in enumerate(tokens):
             low = t.text.casefold()
             opener = None
