@@ -192,6 +192,8 @@ def test_search_focuses_a_node_and_click_opens_details(opened, pages):
     # a partial name lists the matches
     o.page.locator("#gk-search-input").fill(target["label"][:6].lower())
     assert o.page.locator("#gk-search-results li").count() >= 1
+    o.page.locator("#gk-title").click()  # a click elsewhere closes the list
+    assert o.page.locator("#gk-search-results li").count() == 0
 
     # click an article on the canvas: title, date, source link, neighbours by type
     o.js("graphkit.network.unselectAll(); graphkit.network.fit()")

@@ -313,6 +313,9 @@
   }
 
   input.addEventListener("input", showResults);
+  document.addEventListener("click", function (e) {
+    if (!byId("gk-search").contains(e.target)) clear(results);  // a click elsewhere closes the list
+  });
   input.addEventListener("keydown", function (e) {
     if (e.key === "Enter") {
       var hit = search(input.value, 1)[0];
