@@ -45,15 +45,16 @@ _HEADS = {
         group holdings holding technologies technology systems labs bioscience biosciences therapeutics
         pharmaceuticals pharma motors airlines airways energy capital ventures partners invest investments
         studios studio games entertainment robotics dynamics industries enterprises solutions networks
-        semiconductor semiconductors foods brands bank""",
+        semiconductor semiconductors foods brands bank bio logistics logistique""",
     "public-body": """ministry department agency administration commission bureau office authority parliament
         congress senate assembly court government army navy military police corps service services council
-        committee cabinet command ministère agence conseil commissariat""",
+        committee cabinet command inspectorate ombudsman tribunal ministère agence conseil commissariat""",
     "research": """university universities college institute institution laboratory laboratories lab academy
         school observatory centre center université institut école""",
     "ngo": """foundation association society coalition alliance federation union league trust fund collective
         movement network consortium initiative fondation""",
-    "media": """times post journal magazine press news media herald tribune gazette daily weekly radio tv
+    "media": """times post journal magazine press news media herald tribune gazette ledger chronicle courier inquirer
+        examiner dispatch telegraph bulletin daily weekly radio tv
         television broadcasting publishing publications""",
 }
 HEAD_KIND = {w: kind for kind, words in _HEADS.items() for w in words.split()}
@@ -77,7 +78,9 @@ _EDGE_WORDS = set("""the a an this that these those its their his her our my you
     any no new former latest recent first last next more most several various certain another le la les un une des du de
     in on at by for from with of and or but as if when while after before during since until unlike like despite
     however meanwhile moreover also additionally furthermore overall ultimately today yesterday later earlier
-    instead thus hence therefore nonetheless nevertheless indeed here there why how what where
+    instead thus hence therefore nonetheless nevertheless indeed here there why how what where around across along
+    among amid within without through throughout toward towards beyond near over under via per upon into onto inside
+    outside behind below above between against beside besides
     selon pour avec dans sur par mais ainsi cependant toutefois depuis après avant lors alors aussi donc car ou et en
     au aux il elle ils elles ce cette ces son sa ses leur leurs plusieurs certains
     mr mrs ms dr prof sir dame lord lady st""".split())
@@ -100,7 +103,7 @@ _ACT_VERBS = set("""announced announces launched launches unveiled unveils relea
     told warned warns revealed reveals confirmed confirms funded funds founded hired fired sued banned signed
     agreed decided secured won filed issued urged criticized criticised collaborated collaborates teamed joined
     employs employed acknowledged admitted stressed pledged vowed lobbied sponsored spearheading spearheads
-    coordinates oversees""".split())
+    coordinates oversees promotes promoted sells sold buys bought operates owns""".split())
 _SKIP_AUX = set("""has have had is was will would also recently reportedly now then just officially publicly later
     further previously initially ultimately subsequently quickly already still""".split())
 _PERSON_VERBS = set("said says argued argues wrote writes explained explains believes told warned suggests thinks "
@@ -117,7 +120,8 @@ _ORG_APPOSITION = set("""company firm startup start-up corporation platform grou
     institute university lab laboratory nonprofit non-profit ngo charity foundation coalition collective outlet
     publisher newspaper magazine brand retailer bank network service provider manufacturer maker operator
     subsidiary division regulator watchdog body consortium conglomerate giant
-    association société entreprise groupe agence fondation plateforme journal""".split())
+    association société entreprise groupe agence fondation plateforme journal issuer owner parent supplier vendor
+    lender insurer carrier airline broker exchange fund firm""".split())
 # Roles held *in* an organisation ("CEO of X"); "author of X" or "creator of X" name works instead.
 _ORG_ROLES = set("""ceo cto cfo coo founder cofounder co-founder president chairman chairwoman chair director head chief
     spokesperson spokesman spokeswoman executive executives manager employee employees member members professor
@@ -152,6 +156,13 @@ _OF_WORDS = {"of", "for", "at", "on", "de", "du", "des", "pour"}
 _LIST_HINT = re.compile(r"\b(?:like|including|include|includes|such as|dont|comme|notamment|at|for|chez)\b",
                         re.IGNORECASE)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
+# A name that starts with one of these is a place ("Lake Naivasha", "Mount Kenya").
+_PLACE_WORDS = {"lake", "mount", "mt", "river", "gulf", "bay", "cape", "island", "isle", "sea", "ocean", "valley",
+                "desert", "street", "avenue", "road", "square", "strait", "peninsula", "lac", "mont", "rue"}
+# A name that ends with one of these is a law, a programme or an event, not an actor.
+_LAW_HEADS = {"act", "directive", "regulation", "law", "treaty", "convention", "code", "programme", "program",
+              "strategy", "plan", "bill", "pact", "accord", "protocol", "charter", "declaration", "summit",
+              "conference", "week", "prize", "award", "awards", "festival", "olympics", "games", "expo"}
 _LIST_WORDS = {"and", "or", "et", "ou", "&", "the", "of", "for", "de", "du", "des", "la", "le"}
 _JOINERS = {"of", "for", "and", "&", "de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den", "at", "on", "the"}
 _PARTICLES = {"de", "du", "des", "la", "le", "di", "da", "van", "von", "der", "den"}
@@ -275,6 +286,11 @@ def _spans(tokens: list[_Token], text: str) -> list[tuple[int, int]]:
                     and not any(c in text[tokens[j].end:tokens[j + 1].start] for c in ",;:()\"")):
                 j += 2
                 continue
+            # "Institute for the Study of…", "Ministère de la Santé": two joiners, then a name.
+            if (tokens[j].text.casefold() in _JOINERS and j + 2 < n and tokens[j + 1].text.casefold() in _JOINERS
+                    and tokens[j + 2].cap and not any(c in text[tokens[j].end:tokens[j + 2].start] for c in ",;:()\"")):
+                j += 3
+                continue
             break
         spans.append((i, j))
         i = j
@@ -300,13 +316,16 @@ class _Scanner:
         while i < j:
             t = tokens[i]
             low = t.text.casefold()
+            if t.text.isupper() and len(t.text) > 1 and low not in _ROLES:
+                break  # "UN Office…": an acronym, not French "un"
             if low in _EDGE_WORDS or low in _ROLES or low in _JOINERS:
                 i += 1
             elif t.initial and j - i >= 1 and self._common_word(t.text) and not self.gaz.lookup(_words(tokens, i, j)):
                 i += 1
             else:
                 break
-        while j > i and (tokens[j - 1].text.casefold() in _JOINERS or tokens[j - 1].text.casefold() in _EDGE_WORDS):
+        while j > i and (tokens[j - 1].text.casefold() in _JOINERS or tokens[j - 1].text.casefold() in _EDGE_WORDS) \
+                and not (tokens[j - 1].text.isupper() and len(tokens[j - 1].text) > 1):
             j -= 1
         return i, j
 
@@ -324,21 +343,24 @@ class _Scanner:
             return [(a + 1, b) for a, b in zip(bounds, bounds[1:]) if a + 1 < b]
         cut = [k for k in range(i, j) if tokens[k].text.casefold() in _ROLES and tokens[k].text[:1].isupper()
                and k + 1 < j]  # "Zomato CEO Deepinder Goyal": a role inside a run separates two names
+        complement = False  # inside "Institute for the Study of Journalism" after its head
         for k in range(i + 1, j - 1):
             low = tokens[k].text.casefold()
             if low not in _JOINERS:
                 continue
             before = tokens[k - 1].text.casefold()
             last = tokens[j - 1].text.casefold()
-            if low == "&":
+            if low == "&" or (complement and low not in ("and", "or", "et", "ou")):
                 continue
             if low in _PARTICLES:
                 continue
-            if low == "and" and HEAD_KIND.get(last) and not HEAD_KIND.get(before):
-                continue
+            if low == "and" and HEAD_KIND.get(last) and not HEAD_KIND.get(before) \
+                    and not self.gaz.lookup(_words(tokens, i, k)):
+                continue  # "Imagination and Cognition Lab", but "Mistral and Kernwerk Labs" are two
             if low in ("of", "for", "at", "on", "the") and (before in _PREFIX_HEADS or before in HEAD_KIND):
+                complement = low in ("of", "for")
                 continue
-            if low == "the" and before == "of":
+            if low == "the" and before in ("of", "for"):
                 continue
             cut.append(k)
         if not cut:
@@ -373,6 +395,8 @@ class _Scanner:
                 if i >= j:
                     continue
                 key = self._candidate(tokens, text, i, j, lists)
+                if j - i > 1 and not self.gaz.lookup(_words(tokens, i, j)):
+                    self._known_prefix(tokens, text, i, j)
                 # "National Weather Service (NWS)": the bracketed short form is an alias.
                 if previous and key and j - i == 1 and _SHORT_FORM.fullmatch(tokens[i].text) \
                         and text[tokens[i].start - 1:tokens[i].start] == "(" \
@@ -381,6 +405,26 @@ class _Scanner:
                     self.short_forms[key] = previous[0]
                 previous = (key, j - 1) if key else None
         self._governments(text)
+
+    def _known_prefix(self, tokens, text, i: int, j: int) -> None:
+        """"SpaceX Transporter", "Microsoft Teams": a known organisation names its product."""
+        if not self.gaz.may_start(tokens[i].text):
+            return
+        whole = _words(tokens, i, j)
+        low = [t.text.casefold() for t in tokens[i:j]]
+        if self.gaz.rejects(whole) not in (None, "products") or HEAD_KIND.get(low[-1]) or low[-1] in _LAW_HEADS \
+                or any(w in _PREFIX_HEADS for w in low[1:]):
+            return  # "EU AI Act" is a law; "UN Office for …" and "Reuters Institute" are names of their own
+        for k in range(j - 1, i, -1):
+            surface = _words(tokens, i, k)
+            entry = self.gaz.lookup(surface)
+            if entry is not None and entry.type == ORGANISATION and not entry.ambiguous:
+                cand = self.cands[name_key(surface)]
+                cand.forms[" ".join(text[tokens[i].start:tokens[k - 1].end].split())] += 1
+                cand.prose += 1
+                cand.mid += 0 if tokens[i].initial else 1
+                cand.note("known name before another name", 0)
+                return
 
     def _list_openers(self, tokens, text) -> set[int]:
         """Indexes of tokens in "companies such as X, Y and Z" lists: evidence of organisations."""
@@ -499,6 +543,8 @@ class _Scanner:
             cand.note(f"head word '{words[-1]}'", 3, org=3)
             cand.kind = cand.kind or HEAD_KIND[last]
         first = fold_given(words[0])
+        if "-" in first and first not in self.gaz.given_names:
+            first = first.split("-", 1)[0]  # "Mei-Ling", "Jean-Baptiste"
         if 2 <= len(words) <= 4 and all(w[0].isupper() and w.replace("-", "").isalpha() for w in words):
             if first in self.gaz.given_names:
                 cand.note("known given name", 3, person=3)
@@ -509,6 +555,8 @@ class _Scanner:
         # "the French government", "China's government", "the U.S. military".
         for m in re.finditer(r"\b((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*)?)(['’]s)?\s+(government|administration|military|army|navy|authorities)\b", text):
             who, _, what = m.group(1), m.group(2), m.group(3)
+            if who.startswith(("The ", "the ")):
+                who = who[4:]  # "The Polish government" opening a sentence
             key = name_key(who)
             demonym = self.gaz.countries.get(key)
             if demonym is None and not (what == "administration" and who.split()[-1][:1].isupper()
@@ -603,6 +651,8 @@ def _decide(gaz: Gazetteer, key: str, cand: _Cand, vocabulary: set[str]) -> Acto
         actor = Actor(surface, entry.type, entry.kind if entry.type == ORGANISATION else None, canonical=entry.name)
         actor.evidence = ["gazetteer", *cand.evidence]
         return actor
+    if (words[0].casefold() in _PLACE_WORDS and not cand.kind) or (len(words) > 1 and words[-1].casefold() in _LAW_HEADS):
+        return None  # "Lake Naivasha", "Gulf"; "Digital Services Act"
     why = gaz.rejects(surface)
     # A product name can stand for its company ("Twitter announced"): two kinds of evidence
     # override the list of products; nothing overrides places, laws or generic words.
@@ -721,9 +771,8 @@ def extract(digest: Digest, gazetteer: Gazetteer | None = None, vocabulary: set[
     _surname_evidence(sc.cands, gaz, vocab)
     for short, long in sc.short_forms.items():
         # The short form shares the name's fate: kept (as an alias) if and only if the name is.
-        known = gaz.entries.get(short)
-        if known is not None and known is not gaz.entries.get(long):
-            continue  # "ByteDance (TIKTOK)": a name of its own, not a short form
+        # A short form defined in the text ("Supreme Federal Court (STF)") wins over the
+        # gazetteer's reading of the same letters.
         if short in sc.cands and long in sc.cands and short != long:
             sc.cands[long].forms.update(sc.cands.pop(short).forms)
     decided = {}
