@@ -665,7 +665,8 @@ def signals_map(by, period, tw, growth, weight, min_articles, quadrant, top, plo
 @main.command()
 @click.option("--output", "-o", type=click.Path(dir_okay=False), default="graph.html", show_default=True,
               help="HTML file to write (one self-contained page).")
-@click.option("--around", metavar="NAME_OR_IRI", help="Show only the neighbourhood of this node (a name or an IRI).")
+@click.option("--around", metavar="NAME_OR_IRI",
+              help="Show only the neighbourhood of this node: a name, TYPE:NAME (actor:NHS England) or an IRI.")
 @click.option("--depth", type=click.IntRange(0, 10), help="Hops around --around.  [default: 1]")
 @click.option("--types", metavar="TYPE,...",
               help="Only these node types, e.g. theme,technology; without article, two nodes are linked when they share an article.")
@@ -710,7 +711,7 @@ def viz(output, around, depth, types, top, min_relevancy, since, until, color_by
     else:
         more = " (use --top N or --around NAME to see more)" if summary["capped"] else ""
         click.echo(f"Wrote {output} ({summary['bytes']:,} bytes): {summary['nodes']:,} of {summary['total_nodes']:,} "
-                   f"nodes, {summary['edges']:,} links{more}.", err=True)
+                   f"nodes, {summary['edges']:,} link{'s' if summary['edges'] != 1 else ''}{more}.", err=True)
     if open_page:
         import webbrowser
         from pathlib import Path

@@ -153,11 +153,16 @@ def _scores(nodes: dict, adj: dict, analysis: dict | None) -> tuple[dict, dict]:
 
 def _resolve(name: str, nodes: dict, alive) -> str:
     """The node ``name`` designates among ``alive``: an IRI, a label (normalised), or the only
-    label containing it."""
+    label containing it; ``TYPE:NAME`` (e.g. ``actor:NHS England``) looks among that type only."""
     if name in nodes:
         if name not in alive:
             raise VizError(f"<{name}> is filtered out by --types, --since/--until or --min-relevancy; relax them")
         return name
+    prefix, _, rest = name.partition(":")
+    if rest.strip() and prefix.strip().lower() in {row[1] for row in nodes.values()}:
+        wanted = prefix.strip().lower()
+        alive = {n for n in alive if nodes[n][1] == wanted}
+        name = rest.strip()
     key = label_key(name)
     exact = sorted(n for n in alive if key and label_key(nodes[n][2]) == key)
     if len(exact) == 1:
@@ -172,7 +177,8 @@ def _resolve(name: str, nodes: dict, alive) -> str:
                        f"'graphkit related \"{name}\"' or 'graphkit rank', or pass an IRI")
     shown = "; ".join(f"{nodes[n][1]} {nodes[n][2]!r} <{n}>" for n in exact[:8])
     more = f" and {len(exact) - 8} more" if len(exact) > 8 else ""
-    raise VizError(f"{name!r} matches {len(exact)} nodes: {shown}{more}. Pass one IRI, or narrow with --types")
+    example = f"{nodes[exact[0]][1]}:{name}"
+    raise VizError(f"{name!r} matches {len(exact)} nodes: {shown}{more}. Pass one IRI, or the type too: --around {example!r}")
 
 
 def _links(chosen, adj: dict, articles) -> dict[tuple[str, str], tuple[float, int]]:
@@ -221,7 +227,8 @@ def select_subgraph(projection: dict, analysis: dict | None = None, *, around: s
     analysis : dict, optional
         ``KnowledgeGraph.analysis()``: PageRank (sizes, ranking) and communities.
     around : str, optional
-        An IRI or a name: show this node's neighbourhood only.
+        An IRI or a name (``TYPE:NAME`` to pick among nodes of one type): show this node's
+        neighbourhood only.
     depth : int
         Hops around ``around``.
     types : iterable of str, optional
@@ -456,7 +463,7 @@ def vis_options(n_nodes: int) -> dict:
     options["nodes"] = {
         "shape": "dot",
         "borderWidth": 1,
-        "scaling": {"min": 6, "max": 40, "label": {"enabled": True, "min": 10, "max": 26, "drawThreshold": 7,
+        "scaling": {"min": 6, "max": 40, "label": {"enabled": True, "min": 10, "max": 18, "drawThreshold": 7,
                                                     "maxVisible": 30}},
         "font": {"size": 12, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
     }

@@ -167,8 +167,15 @@ def test_select_around_by_name_iri_and_depth():
     assert viz.select_subgraph(_proj(), _analysis(), around="acm")["center"] == "x"  # the only label containing it
     with pytest.raises(viz.VizError, match="no node named 'nothing like it'.*graphkit related"):
         viz.select_subgraph(_proj(), around="nothing like it")
-    with pytest.raises(viz.VizError, match="matches 2 nodes.*--types"):
+    with pytest.raises(viz.VizError, match="matches 2 nodes.*the type too: --around 'signal:signal'"):
         viz.select_subgraph(_proj(), around="signal")
+    proj = _proj()
+    proj["nodes"].append(["kx", "keyword", "ACME", None, None])
+    proj["edges"].append(["a1", "kx", 0.5])
+    with pytest.raises(viz.VizError, match="matches 2 nodes"):
+        viz.select_subgraph(proj, around="ACME")
+    assert viz.select_subgraph(proj, around="actor:ACME")["center"] == "x"
+    assert viz.select_subgraph(proj, around="keyword: acme")["center"] == "kx"
     with pytest.raises(viz.VizError, match="filtered out"):
         viz.select_subgraph(_proj(), around="t", types=["article"])
 
