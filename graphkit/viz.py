@@ -463,7 +463,7 @@ def vis_options(n_nodes: int) -> dict:
     options["nodes"] = {
         "shape": "dot",
         "borderWidth": 1,
-        "scaling": {"min": 6, "max": 40, "label": {"enabled": True, "min": 10, "max": 18, "drawThreshold": 7,
+        "scaling": {"min": 6, "max": 40, "label": {"enabled": True, "min": 10, "max": 22, "drawThreshold": 5,
                                                     "maxVisible": 30}},
         "font": {"size": 12, "face": "system-ui, sans-serif", "strokeWidth": 3, "strokeColor": "#ffffff"},
     }
