@@ -332,10 +332,11 @@ def rank(node_type, measure, top, since, until, as_json, as_csv, store):
                         "rank articles (--type article), or use 'graphkit related' to explore a signal")
     start, end = _date_range(since, until)
     if start or end:
-        from .periods import analyse_range
+        from .periods import analyse_projection, projection_within
 
-        data, info = analyse_range(KnowledgeGraph(store).projection(), start, end, measures=(measure,))
+        sub, info = projection_within(KnowledgeGraph(store), start, end, rows=False)
         _range_note(info, start, end)
+        data = analyse_projection(sub, measures=(measure,))
     else:
         data = KnowledgeGraph(store).analysis()
     nodes = data["nodes"]  # iri -> [type, label]
@@ -377,11 +378,11 @@ def clusters(min_size, top, since, until, as_json, as_csv, store):
 
     start, end = _date_range(since, until)
     if start or end:
-        from .periods import analyse_range
+        from .periods import analyse_projection, projection_within
 
-        data, info = analyse_range(KnowledgeGraph(store).projection(), start, end, measures=("pagerank",),
-                                   communities=True)
+        sub, info = projection_within(KnowledgeGraph(store), start, end, rows=False)
         _range_note(info, start, end)
+        data = analyse_projection(sub, measures=("pagerank",), communities=True)
     else:
         data = KnowledgeGraph(store).analysis()
     g = nx.Graph()
@@ -431,9 +432,9 @@ def related(query, node_type, target_type, top, include_same_article, since, unt
     if start or end:
         # Scores keep the whole corpus's evidence; only the results are restricted to the items of
         # the articles in the range (the articles, their rows, the concepts they use).
-        from .periods import restrict_projection
+        from .periods import projection_within
 
-        sub, info = restrict_projection(kg.projection(), start, end)
+        sub, info = projection_within(kg, start, end)
         _range_note(info, start, end)
         within = {n[0] for n in sub["nodes"]}
     try:
@@ -466,10 +467,10 @@ def _period_counts(store, by, period, since, until, weight=None):
     """Per-period counts of items of type ``by`` (see graphkit.trends), with a clear error when the
     graph has no item of that type."""
     from .graph import KnowledgeGraph
-    from .trends import count_items, item_types, records_from_projection
+    from .trends import count_items, item_types, load_records
 
     start, end = _date_range(since, until)
-    records = records_from_projection(KnowledgeGraph(store).projection())
+    records = load_records(KnowledgeGraph(store))
     present = item_types(records)
     if by not in present:
         hint = ("actors (organisations, people) are extracted by the build: rebuild the graph with a graphkit "
@@ -564,9 +565,10 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
              "growth": _pct(r["growth"]) if "change" in r else None,
              "first seen": r["first_seen"], "per " + period: sparkline([r["per_period"][p] for p in periods])}
             for i, r in enumerate(out["items"], start=1)]
+    # one character per period: beyond 60 periods the line is too long for a terminal
     columns = ["rank", "label", "articles"] + (["first", "second", "change", "growth"] if out["compare"] else []) + \
-        ["first seen", "per " + period]
-    _emit_rows(rows, columns, "table", width=max(60, len(periods)))
+        ["first seen"] + (["per " + period] if len(periods) <= 60 else [])
+    _emit_rows(rows, columns, "table", width=60)
     click.echo(f"\nNew in {out['new_period']} (first seen there): {out['new_total']} {by}{'s' if out['new_total'] != 1 else ''}"
                + (f", top {len(out['new'])}:" if out["new"] else "."))
     if out["new"]:

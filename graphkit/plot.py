@@ -6,7 +6,8 @@ Both show the two maps side by side — emergence (average TF × DoV growth) and
 × DoD growth) — with the median lines that cut them into quadrants, the quadrants' names, and
 labelled points. Items at exactly the same place share one point and one label ("A, B +2").
 Items seen in one period only have no growth rate and are not drawn (the caption counts them).
-Labels that would overlap an earlier one are dropped, weak signals being labelled first.
+Labels that would overlap an earlier one are dropped, weak signals being labelled first, and at
+most :data:`MAX_LABELS` per map are printed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ MAPS = {
 #: Label priority: weak signals first.
 _PRIORITY = {"weak": 0, "strong": 1, "latent": 2, "well-known": 3}
 MAX_LABEL = 28
+#: At most this many labels per map (weak signals first): beyond, a map is unreadable anyway and
+#: placing labels gets slow; every point stays drawn and the HTML tooltips name them all.
+MAX_LABELS = 80
 
 
 def map_points(result: dict, which: str) -> tuple[list[dict], int]:
@@ -60,6 +64,16 @@ def map_points(result: dict, which: str) -> tuple[list[dict], int]:
         points.append(g)
     points.sort(key=lambda p: (_PRIORITY[p["quadrant"]], -abs(p["y"]), p["label"]))
     return points, not_drawn
+
+
+def _log_x(xs: list[float]) -> bool:
+    """Whether the x values span enough orders of magnitude to need a log scale (Zipf-like
+    counts of a large corpus), all being positive.
+
+    >>> _log_x([0.1, 0.2, 0.5]), _log_x([0.1, 20.0])
+    (False, True)
+    """
+    return bool(xs) and min(xs) > 0 and max(xs) / min(xs) > 30
 
 
 def _short(label: str) -> str:
@@ -131,41 +145,63 @@ def _draw_panel(fig, ax, result: dict, which: str) -> None:
     if points:
         xs = [p["x"] for p in points]
         ys = [p["y"] for p in points]
-        dx = (max(xs) - min(xs)) or max(abs(xs[0]), 1e-3)
         dy = (max(ys) - min(ys)) or max(abs(ys[0]), 1.0)
-        ax.set_xlim(min(xs) - 0.08 * dx, max(xs) + 0.3 * dx)
+        if _log_x(xs):
+            ax.set_xscale("log")
+            ax.set_xlim(min(xs) / 1.3, max(xs) * 3.0)
+            ax.set_xlabel(xlabel + ", log scale")
+        else:
+            dx = (max(xs) - min(xs)) or max(abs(xs[0]), 1e-3)
+            ax.set_xlim(min(xs) - 0.08 * dx, max(xs) + 0.3 * dx)
         ax.set_ylim(min(ys) - 0.1 * dy, max(ys) + 0.12 * dy)
     corners = {"weak": (0.01, 0.99, "left", "top"), "strong": (0.99, 0.99, "right", "top"),
                "latent": (0.01, 0.01, "left", "bottom"), "well-known": (0.99, 0.01, "right", "bottom")}
     for q, (x, y, ha, va) in corners.items():
         ax.text(x, y, QUADRANTS[q], transform=ax.transAxes, ha=ha, va=va, fontsize=10, fontweight="bold",
                 color=COLOURS[q], alpha=0.9, zorder=1)
-    if points:
-        ax.legend(loc="best", fontsize=8, framealpha=0.8)
+    if points:  # below the map, where it hides neither points nor quadrant names
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.11), ncol=4, fontsize=8, frameon=False)
 
 
 def _place_labels(fig, ax, points: list[dict]) -> None:
-    """Label points greedily, trying four positions around each; drop a label that would overlap."""
-    from matplotlib.transforms import Bbox
+    """Label points greedily, trying four positions around each; drop a label that would overlap
+    another label, a marker, the legend or a quadrant name. Boxes are computed from the text's
+    size (no trial artists), and overlaps tested on arrays: fast with thousands of points."""
+    import numpy as np
+    from matplotlib.font_manager import FontProperties
 
     renderer = fig.canvas.get_renderer()
-    taken = [ax.get_legend().get_window_extent(renderer)] if ax.get_legend() else []
-    taken += [t.get_window_extent(renderer) for t in ax.texts]  # quadrant names
+    fixed = [ax.get_legend().get_window_extent(renderer)] if ax.get_legend() else []
+    fixed += [t.get_window_extent(renderer) for t in ax.texts]  # quadrant names
     box = ax.get_window_extent(renderer)
-    for p in points:  # keep labels off the markers too
-        x, y = ax.transData.transform((p["x"], p["y"]))
-        taken.append(Bbox.from_extents(x - 5, y - 5, x + 5, y + 5))
-    for p in points:
-        for dx, dy, ha, va in ((5, 3, "left", "bottom"), (5, -3, "left", "top"), (-5, 3, "right", "bottom"),
-                               (-5, -3, "right", "top")):
-            t = ax.annotate(p["label"], (p["x"], p["y"]), xytext=(dx, dy), textcoords="offset points",
-                            ha=ha, va=va, fontsize=8, color="#222222", zorder=4)
-            bb = t.get_window_extent(renderer)
-            if (bb.x0 >= box.x0 and bb.x1 <= box.x1 and bb.y0 >= box.y0 and bb.y1 <= box.y1
-                    and not any(bb.overlaps(o) for o in taken)):
-                taken.append(bb)
-                break
-            t.remove()
+    xy = ax.transData.transform([(p["x"], p["y"]) for p in points]) if points else np.zeros((0, 2))
+    r = 5.0  # marker half-size, pixels
+    boxes = np.empty((len(fixed) + len(points) + MAX_LABELS, 4))
+    boxes[: len(fixed)] = [[b.x0, b.y0, b.x1, b.y1] for b in fixed]
+    boxes[len(fixed): len(fixed) + len(points)] = np.column_stack([xy[:, 0] - r, xy[:, 1] - r, xy[:, 0] + r, xy[:, 1] + r])
+    n = len(fixed) + len(points)
+    font = FontProperties(size=8)
+    ox, oy = 5 * fig.dpi / 72, 3 * fig.dpi / 72  # the annotation offsets below, in pixels
+    placed = 0
+    for p, (x, y) in zip(points, xy):
+        if placed >= MAX_LABELS:
+            break
+        w, h, _ = renderer.get_text_width_height_descent(p["label"], font, ismath=False)
+        for dx, dy, ha, va, (x0, y0) in ((5, 3, "left", "bottom", (x + ox, y + oy)), (5, -3, "left", "top", (x + ox, y - oy - h)),
+                                         (-5, 3, "right", "bottom", (x - ox - w, y + oy)),
+                                         (-5, -3, "right", "top", (x - ox - w, y - oy - h))):
+            x1, y1 = x0 + w, y0 + h
+            if x0 < box.x0 or x1 > box.x1 or y0 < box.y0 or y1 > box.y1:
+                continue
+            b = boxes[:n]
+            if np.any((b[:, 0] < x1) & (x0 < b[:, 2]) & (b[:, 1] < y1) & (y0 < b[:, 3])):
+                continue
+            ax.annotate(p["label"], (p["x"], p["y"]), xytext=(dx, dy), textcoords="offset points",
+                        ha=ha, va=va, fontsize=8, color="#222222", zorder=4)
+            boxes[n] = (x0 - 1, y0 - 1, x1 + 1, y1 + 1)
+            n += 1
+            placed += 1
+            break
 
 
 # -- HTML -----------------------------------------------------------------------------------------
@@ -220,13 +256,23 @@ def _svg_panel(result: dict, which: str) -> str:
     mx, my = result["medians"][xkey], result["medians"][ykey]
     xs = [p["x"] for p in points] + ([mx] if mx is not None else [])
     ys = [p["y"] for p in points] + ([my * 100.0] if my is not None else [])
+    import math
+
+    logx = _log_x(xs)
     x0, x1 = (min(xs), max(xs)) if xs else (0.0, 1.0)
     y0, y1 = (min(ys), max(ys)) if ys else (0.0, 1.0)
     dx, dy = (x1 - x0) or 1.0, (y1 - y0) or 1.0
-    x0, x1, y0, y1 = x0 - 0.06 * dx, x1 + 0.25 * dx, y0 - 0.08 * dy, y1 + 0.1 * dy
+    if logx:
+        x0, x1 = x0 / 1.3, x1 * 3.0
+        xlabel += ", log scale"
+    else:
+        x0, x1 = x0 - 0.06 * dx, x1 + 0.25 * dx
+    y0, y1 = y0 - 0.08 * dy, y1 + 0.1 * dy
     pw, ph = _W - _M["left"] - _M["right"], _H - _M["top"] - _M["bottom"]
 
     def sx(x):
+        if logx:
+            return _M["left"] + (math.log10(x) - math.log10(x0)) / (math.log10(x1) - math.log10(x0)) * pw
         return _M["left"] + (x - x0) / (x1 - x0) * pw
 
     def sy(y):
@@ -240,7 +286,8 @@ def _svg_panel(result: dict, which: str) -> str:
            f'<text x="{_W / 2:.0f}" y="34" text-anchor="middle">{len(result["items"]) - not_drawn} items drawn'
            + (f"; {not_drawn} seen in one period only not drawn" if not_drawn else "") + "</text>",
            f'<rect x="{_M["left"]}" y="{_M["top"]}" width="{pw}" height="{ph}" fill="none" stroke="#999"/>']
-    for xv in _ticks(x0, x1):
+    xticks = [10.0 ** k for k in range(math.ceil(math.log10(x0)), math.floor(math.log10(x1)) + 1)] if logx else _ticks(x0, x1)
+    for xv in xticks:
         out.append(f'<line x1="{sx(xv):.1f}" y1="{_M["top"]}" x2="{sx(xv):.1f}" y2="{_M["top"] + ph}" stroke="#eee"/>')
         out.append(f'<text x="{sx(xv):.1f}" y="{_M["top"] + ph + 16}" text-anchor="middle">{xv:.4g}</text>')
     for yv in _ticks(y0, y1):
@@ -269,7 +316,10 @@ def _svg_panel(result: dict, which: str) -> str:
         out.append(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{4 + min(6, len(p["labels"]) - 1)}" fill="{COLOURS[p["quadrant"]]}" '
                    f'fill-opacity="0.8"><title>{e(tip)}</title></circle>')
     taken += [(sx(p["x"]) - 4, sy(p["y"]) - 4, 8, 8) for p in points]  # keep labels off the markers
+    placed = 0
     for p in points:  # labels after points, greedily without overlaps (6.2 px per character)
+        if placed >= MAX_LABELS:
+            break
         cx, cy = sx(p["x"]), sy(p["y"])
         w, h = 6.2 * len(p["label"]), 12
         for bx, by, anchor in ((cx + 6, cy - 4, "start"), (cx + 6, cy + 12, "start"), (cx - 6, cy - 4, "end"),
@@ -278,6 +328,7 @@ def _svg_panel(result: dict, which: str) -> str:
             inside = _M["left"] <= rect[0] and rect[0] + w <= _M["left"] + pw and _M["top"] <= rect[1] and rect[1] + h <= _M["top"] + ph
             if inside and not any(_overlap(rect, o) for o in taken):
                 taken.append(rect)
+                placed += 1
                 out.append(f'<text x="{bx:.1f}" y="{by:.1f}" text-anchor="{anchor}">{e(p["label"])}</text>')
                 break
     out.append("</svg>")

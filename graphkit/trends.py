@@ -5,8 +5,9 @@ Everything here works on plain data. An *article record* is::
     {"iri": str, "date": "YYYY-MM-DD" | None,
      "items": [[type, iri, label, relevancy | None], ...]}   # every node the article links to
 
-built from the network projection (:func:`records_from_projection`, no SPARQL) or from the store
-(:func:`records_from_store`). :func:`count_items` buckets them by period; :func:`growth_table`,
+built from the build's cached projection fragments (:func:`records_from_cache`, the fastest), the
+network projection (:func:`records_from_projection`) or the store (:func:`records_from_store`,
+SPARQL); :func:`load_records` picks the first available. :func:`count_items` buckets them by period; :func:`growth_table`,
 :func:`new_items` and :func:`trends` summarise the counts.
 
 What is counted, for an item *i* (a theme, keyword, technology, actor… or a table row grouped by
@@ -69,6 +70,60 @@ def records_from_projection(data: dict) -> list[dict]:
                 _, type_, label, _, rel = nodes[other]
                 items[art].append([type_, other, label, rel])
     return [{"iri": iri, "date": nodes[iri][3], "items": sorted(items[iri])} for iri in sorted(items)]
+
+
+def records_from_cache(kg) -> list[dict] | None:
+    """The same records as :func:`records_from_projection`, read straight from the per-digest
+    fragments the build caches (``network.json``): no projection is assembled, which is most of
+    the cost at 10,000 digests. None when the graph has no such cache.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    """
+    import json
+
+    from .build import NETWORK_FILE
+    from .project import NODE_TYPES
+    from .store import GraphFolder
+
+    gen = GraphFolder(kg.path).current()
+    try:
+        data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
+        fragments, concepts = data["fragments"], data["concepts"]
+    except (OSError, ValueError, TypeError, KeyError):
+        return None
+    known = {c: (t, label) for c, (t, label) in concepts.items() if t in NODE_TYPES}
+    out = []
+    for frag in fragments.values():
+        nodes = frag["nodes"]
+        for iri, (type_, label, date, _) in nodes.items():
+            if type_ != "article":
+                continue
+            items = {}
+            for a, b, *_ in frag["edges"]:
+                other = b if a == iri else a if b == iri else None
+                if other is None or other == iri or other in items:
+                    continue
+                if other in nodes:
+                    t, lab, _, rel = nodes[other]
+                    lab = lab if lab is not None else other
+                elif other in known:
+                    (t, lab), rel = known[other], None
+                else:
+                    continue  # a Closest link to a digest outside the corpus
+                if t != "article":
+                    items[other] = [t, other, lab, rel]
+            out.append({"iri": iri, "date": date, "items": sorted(items.values())})
+    out.sort(key=lambda r: r["iri"])
+    return out
+
+
+def load_records(kg) -> list[dict]:
+    """Article records of a built graph: from the build's cache when there is one (fastest),
+    else from the projection (which falls back to SPARQL)."""
+    records = records_from_cache(kg)
+    return records if records is not None else records_from_projection(kg.projection())
 
 
 def records_from_store(kg) -> list[dict]:

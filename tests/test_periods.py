@@ -83,6 +83,8 @@ def test_restrict_projection_keeps_in_range_articles_and_what_they_link():
     assert [n[0] for n in sub["nodes"]] == ["a1", "s1", "t"]
     assert sub["edges"] == [["a1", "s1", 1.0], ["a1", "t", 1.0]]  # the link to an out-of-range article goes
     assert info == {"articles": 1, "undated": 1, "outside": 1}
+    core, _ = periods.restrict_projection(data, D(2024, 1, 1), D(2024, 12, 31), rows=False)
+    assert [n[0] for n in core["nodes"]] == ["a1", "t"] and core["edges"] == [["a1", "t", 1.0]]
     everything, info = periods.restrict_projection(data, None, None)
     assert info == {"articles": 2, "undated": 1, "outside": 0}  # undated articles are never kept
     assert {n[0] for n in everything["nodes"]} == {"a1", "a2", "s1", "s2", "t", "u"}
@@ -109,6 +111,17 @@ def _run(*args, code=0):
     return res
 
 
+def test_projection_within_equals_restricting_the_whole_projection(stores):
+    from graphkit.graph import KnowledgeGraph
+
+    for name in ("tiny", "examples"):
+        kg = KnowledgeGraph(stores[name])
+        for since, until in ((D(2024, 1, 1), None), (None, D(2023, 6, 30)), (D(2024, 11, 1), D(2024, 11, 30))):
+            for rows in (True, False):
+                assert periods.projection_within(kg, since, until, rows=rows) == \
+                    periods.restrict_projection(kg.projection(), since, until, rows=rows), (name, since, until, rows)
+
+
 def test_rank_since_until_recomputes_on_the_range(stores):
     kg = stores["tiny"]
     full = json.loads(_run("rank", "--store", kg, "--type", "theme", "--by", "degree", "--json").stdout)
@@ -133,12 +146,12 @@ def test_clusters_and_related_since_until(stores):
     assert sum(c["size"] for c in ranged["communities"]) < sum(c["size"] for c in full["communities"])
     assert "articles dated 2024-11-01 to 2024-11-30" in res.stderr
     assert "modularity" in ranged
-    rel = _run("related", "synthetic data", "--store", kg, "--type", "theme", "--json")
-    every = json.loads(rel.stdout)["results"]
-    some = json.loads(_run("related", "synthetic data", "--store", kg, "--type", "theme", "--since", "2025",
-                           "--json").stdout)["results"]
-    assert len(some) < len(every)
-    assert {r["iri"] for r in some} <= {r["iri"] for r in every}  # same scores, fewer candidates
+    rel = _run("related", "synthetic data", "--store", kg, "--type", "theme", "--top", "1000", "--json")
+    every = {r["iri"]: r["score"] for r in json.loads(rel.stdout)["results"]}
+    some = {r["iri"]: r["score"] for r in json.loads(_run("related", "synthetic data", "--store", kg, "--type", "theme",
+                                                          "--since", "2025", "--top", "1000", "--json").stdout)["results"]}
+    assert 0 < len(some) < len(every)
+    assert some == {iri: every[iri] for iri in some}  # same scores, fewer candidates
 
 
 def test_bad_range_options_are_one_line_errors(stores):

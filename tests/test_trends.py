@@ -134,6 +134,30 @@ def test_cli_trends_json_csv_table(tiny_store):
     assert {r["label"]: r["articles"] for r in kw["items"]} == {"filler word": 8, "gamma rays": 2}
 
 
+@pytest.mark.parametrize("command", ["trends", "signals-map"])
+def test_help_has_examples(command):
+    out = _run(command, "--help").output
+    assert "Examples:" in out and f"graphkit {command}" in out and "--since" in out
+
+
+def test_cli_trends_week_table_and_no_cache(tiny_store, tmp_path):
+    text = _run("trends", "--store", tiny_store, "--period", "week").stdout
+    assert "2022-W09 to 2024-W22 (118 weeks)" in text and "per week" not in text  # too many for a sparkline
+    # a graph folder without the build's projection cache falls back to the projection (SPARQL)
+    import shutil
+
+    from graphkit.build import NETWORK_FILE
+    from graphkit.store import GraphFolder
+
+    copy = tmp_path / "kg"
+    shutil.copytree(tiny_store, copy)
+    (GraphFolder(copy).current() / NETWORK_FILE).unlink()
+    assert trends.records_from_cache(KnowledgeGraph(copy)) is None
+    assert trends.load_records(KnowledgeGraph(copy)) == trends.load_records(KnowledgeGraph(tiny_store))
+    assert _run("trends", "--store", copy, "--period", "year", "--json").stdout == \
+        _run("trends", "--store", tiny_store, "--period", "year", "--json").stdout
+
+
 def test_cli_trends_errors_are_one_line(tiny_store):
     for args, needle in ((["--compare", "2024", "2025-13"], "--compare: '2025-13' is not a date or period"),
                          (["--by", "actor"], "no actor in this graph"),
@@ -198,6 +222,7 @@ def test_real_corpus_sparql_gives_the_same_counts(real_store):
     kg = KnowledgeGraph(real_store)
     records = trends.records_from_projection(kg.projection())
     assert trends.records_from_store(kg) == records
+    assert trends.records_from_cache(kg) == records == trends.load_records(kg)
     for unit, query in (("month", "articles-per-month"), ("quarter", "articles-per-quarter")):
         c = trends.count_items(records, "theme", unit)
         sparql = {r["month" if unit == "month" else "quarter"]: r["articles"] for r in kg.named(query).records()}
