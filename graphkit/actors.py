@@ -153,8 +153,14 @@ _ELISION = re.compile(r"(?:[ldjmnst]|qu)['’](?=\w)", re.IGNORECASE)
 _INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 _ABBREV = {"Co.", "Inc.", "Corp.", "Ltd.", "Jr.", "Sr.", "St.", "Dr.", "Mr.", "Mrs.", "Ms.", "Prof."}
 _OF_WORDS = {"of", "for", "at", "on", "de", "du", "des", "pour"}
-_LIST_HINT = re.compile(r"\b(?:like|including|include|includes|such as|dont|comme|notamment|at|for|chez)\b",
-                        re.IGNORECASE)
+_GOV_HINT = re.compile(r"government|administration|military|army|navy|authorities")
+_GOVERNMENT = re.compile(r"\b((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*)?)(['’]s)?\s+"
+                         r"(government|administration|military|army|navy|authorities)\b")
+_CAP_WORD = re.compile(r"[^\W\d_]*[A-Z][\w'’.&-]*")
+_LIST_HINT = re.compile(r"\b(?:like|including|include|includes|such as|dont|comme|notamment)\b"
+                        r"|\b(?:jobs?|positions?|roles?|work(?:s|ed|ing)?|employees?|employed|staff|intern(?:ship)?|"
+                        r"career|stint|engineers?|executives?|managers?|researchers?|scientists?|tenure|emploi|poste|"
+                        r"travaille) (?:at|for|chez)\b", re.IGNORECASE)
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
 # A name that starts with one of these is a place ("Lake Naivasha", "Mount Kenya").
 _PLACE_WORDS = {"lake", "mount", "mt", "river", "gulf", "bay", "cape", "island", "isle", "sea", "ocean", "valley",
@@ -383,8 +389,28 @@ class _Scanner:
         return left, right, gap_before, gap_after
 
     # -- scanning ---------------------------------------------------------------------------
+    def _nothing_to_find(self, text: str) -> bool:
+        """True when every capital in the text opens a sentence on an ordinary word.
+
+        Such a text cannot hold a candidate (each would be one common word, trimmed away), so
+        most table cells ("Increased hacking attempts…") are skipped without tokenising them.
+        """
+        for m in _CAP_WORD.finditer(text):
+            word, start = m.group(), m.start()
+            before = text[:start].rstrip(" \t\"“‘'([*")
+            if before and before[-1] not in ".!?:;\n":
+                return False
+            if not (word[1:].islower() and word.isalpha()):
+                return False
+            low = word.casefold()
+            if low not in self.vocabulary and low not in _EDGE_WORDS or self.gaz.may_start(word):
+                return False
+        return True
+
     def prose(self, text: str, where: str, row: tuple[str, int] | None = None) -> None:
         self.segments.append((text, where, row))
+        if self._nothing_to_find(text):
+            return
         tokens = _tokens(text)
         lists = self._list_openers(tokens, text)
         previous = None
@@ -553,7 +579,9 @@ class _Scanner:
 
     def _governments(self, text: str) -> None:
         # "the French government", "China's government", "the U.S. military".
-        for m in re.finditer(r"\b((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*)?)(['’]s)?\s+(government|administration|military|army|navy|authorities)\b", text):
+        if not _GOV_HINT.search(text):
+            return
+        for m in _GOVERNMENT.finditer(text):
             who, _, what = m.group(1), m.group(2), m.group(3)
             if who.startswith(("The ", "the ")):
                 who = who[4:]  # "The Polish government" opening a sentence
