@@ -35,7 +35,7 @@ def run(runner, *args, code=0):
     return result
 
 
-@pytest.mark.parametrize("command", ["build", "query", "export", "validate", "stats", "rank", "clusters", "related"])
+@pytest.mark.parametrize("command", sorted(main.commands))
 def test_every_command_has_help_with_an_example(runner, command):
     out = run(runner, command, "--help").output
     assert "Example" in out and f"graphkit {command}" in out
