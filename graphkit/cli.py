@@ -491,6 +491,12 @@ def _undated_line(n: int) -> str:
     return f"{n} undated article{'s' if n != 1 else ''} not counted in any period ({UNDATED_HINT})."
 
 
+def _items(by: str, n: int | None = None) -> str:
+    """``technologies``, ``1 theme``, ``39 themes``."""
+    word = by if n == 1 else (by[:-1] + "ies" if by.endswith("y") else by + "s")
+    return word if n is None else f"{n} {word}"
+
+
 def _pts(x) -> str:
     return f"{x * 100:+.1f} pts"
 
@@ -501,6 +507,10 @@ def _pct(x) -> str:
 
 def _rate(x) -> str:
     return "n/a" if x is None else f"{x * 100:+.1f} %"
+
+
+def _per(x, period: str) -> str:
+    return "n/a" if x is None else f"{_rate(x)}/{period}"
 
 
 @main.command()
@@ -549,7 +559,8 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
             click.echo(_undated_line(out["undated"]["count"]), err=True)
         return
     rng = out["range"]
-    click.echo(f"{by.capitalize()}s by {period}, {rng['first']} to {rng['last']} ({rng['periods']} {period}s): "
+    click.echo(f"{_items(by).capitalize()} by {period}, {rng['first']} to {rng['last']} "
+               f"({_items(period, rng['periods'])}): "
                f"{out['dated']} dated articles"
                + (f", {out['outside_range']} outside --since/--until" if out["outside_range"] else "") + ".")
     if out["undated"]["count"]:
@@ -569,7 +580,7 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
     columns = ["rank", "label", "articles"] + (["first", "second", "change", "growth"] if out["compare"] else []) + \
         ["first seen"] + (["per " + period] if len(periods) <= 60 else [])
     _emit_rows(rows, columns, "table", width=60)
-    click.echo(f"\nNew in {out['new_period']} (first seen there): {out['new_total']} {by}{'s' if out['new_total'] != 1 else ''}"
+    click.echo(f"\nNew in {out['new_period']} (first seen there): {_items(by, out['new_total'])}"
                + (f", top {len(out['new'])}:" if out["new"] else "."))
     if out["new"]:
         _emit_rows([{"label": r["label"], "articles": r["articles"], "first seen": r["first_seen"]} for r in out["new"]],
@@ -636,12 +647,16 @@ def signals_map(by, period, tw, growth, weight, min_articles, quadrant, top, plo
     else:
         med = result["medians"]
         p = result["periods"]
-        click.echo(f"{by.capitalize()}s by {period}, {p[0]} to {p[-1]} ({len(p)} {period}s, "
-                   f"{sum(result['articles'])} dated articles); tw = {tw}, {growth} growth, "
+        click.echo(f"{_items(by).capitalize()} by {period}, {p[0]} to {p[-1]} ({_items(period, len(p))}, "
+                   f"{sum(result['articles'])} dated articles"
+                   + (f", {result['outside_range']} outside --since/--until" if result["outside_range"] else "")
+                   + f"); tw = {tw}, {growth} growth, "
                    f"TF weight: {weight}.")
-        click.echo(f"{len(result['items'])} {by}s in {min_articles}+ articles mapped ({result['left_out']} in fewer left out); "
-                   f"medians: avg TF {_fmt_score(med['avg_tf'])}, DoV growth {_rate(med['dov_growth'])}/{period}, "
-                   f"avg DF {_fmt_score(med['avg_df'])}, DoD growth {_rate(med['dod_growth'])}/{period}.")
+        tf_med, df_med = (_fmt_score(med[k]) if med[k] is not None else "n/a" for k in ("avg_tf", "avg_df"))
+        click.echo(f"{_items(by, len(result['items']))} in {min_articles}+ articles mapped "
+                   f"({result['left_out']} in fewer left out); medians: avg TF {tf_med}, "
+                   f"DoV growth {_per(med['dov_growth'], period)}, avg DF {df_med}, "
+                   f"DoD growth {_per(med['dod_growth'], period)}.")
         counts_q = {q: sum(1 for r in result["items"] if r["emergence"] == q) for q in QUADRANTS}
         click.echo("Emergence map: " + ", ".join(f"{QUADRANTS[q]} {n}" for q, n in counts_q.items()) + ".")
         if result["zero_weight_periods"]:

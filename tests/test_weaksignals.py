@@ -203,3 +203,17 @@ def test_html_plot_escapes_labels(tmp_path):
     assert "&lt;script&gt;" in text and "&amp;" in text
     assert text.count("<svg") == 2 and "stroke-dasharray" in text  # two maps with median lines
     assert "weak signal" in text and "average TF per period" in text
+
+
+def test_plots_of_an_empty_map(tmp_path):
+    empty = _map(min_articles=100)  # nothing has 100 articles
+    assert empty["items"] == [] and empty["medians"]["avg_tf"] is None
+    assert _png_size(write_png(empty, tmp_path / "empty.png"))[0] >= 1200
+    assert "0 items drawn" in write_html(empty, tmp_path / "empty.html").read_text("utf-8")
+
+
+def test_cli_plural_and_empty_medians(tiny_store):
+    res = CliRunner().invoke(main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--min-articles", "9"])
+    assert res.exit_code == 0, res.output
+    assert "(3 years, 8 dated articles)" in res.output and "0 themes in 9+ articles" in res.output
+    assert "avg TF n/a, DoV growth n/a" in res.output
