@@ -161,6 +161,7 @@ _LIST_HINT = re.compile(r"\b(?:like|including|include|includes|such as|dont|comm
                         r"|\b(?:jobs?|positions?|roles?|work(?:s|ed|ing)?|employees?|employed|staff|intern(?:ship)?|"
                         r"career|stint|engineers?|executives?|managers?|researchers?|scientists?|tenure|emploi|poste|"
                         r"travaille) (?:at|for|chez)\b", re.IGNORECASE)
+_PREPOSITIONS = {"from", "in", "at", "of", "for", "with", "to", "on", "near", "across", "into", "de", "du", "à", "en"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
 # A name that starts with one of these is a place ("Lake Naivasha", "Mount Kenya").
 _PLACE_WORDS = {"lake", "mount", "mt", "river", "gulf", "bay", "cape", "island", "isle", "sea", "ocean", "valley",
@@ -215,6 +216,8 @@ class _Cand:
     prose: int = 0
     mid: int = 0  # occurrences not at a sentence start
     strong: float = 0.0  # the part of the score from context and shape, not from keywords or repeats
+    inside: set = field(default_factory=set)  # keys of longer names it was only seen inside
+    alone: int = 0  # occurrences on its own (not inside a longer name)
 
     def note(self, why: str, score: float = 0.0, person: float = 0.0, org: float = 0.0) -> None:
         self.score += score
@@ -269,6 +272,11 @@ def _tokens(text: str) -> list[_Token]:
 
 def _words(tokens: list[_Token], i: int, j: int) -> str:
     return " ".join(t.text for t in tokens[i:j])
+
+
+def _surface(text: str, tokens: list[_Token], i: int, j: int) -> str:
+    """The words as written, spacing folded ("open-source AI" stays that, not "open AI")."""
+    return " ".join(text[tokens[i].start:tokens[j - 1].end].split())
 
 
 def _spans(tokens: list[_Token], text: str) -> list[tuple[int, int]]:
@@ -449,6 +457,7 @@ class _Scanner:
                 cand.forms[" ".join(text[tokens[i].start:tokens[k - 1].end].split())] += 1
                 cand.prose += 1
                 cand.mid += 0 if tokens[i].initial else 1
+                cand.inside.add(name_key(whole))
                 cand.note("known name before another name", 0)
                 return
 
@@ -494,6 +503,7 @@ class _Scanner:
         cand = self.cands[key]
         cand.forms[surface] += 1
         cand.prose += 1
+        cand.alone += 1
         if not words[0].initial:
             cand.mid += 1
         if words[-1].compound:
@@ -529,7 +539,9 @@ class _Scanner:
         k = 0
         while k < len(right) and right[k] in _SKIP_AUX:
             k += 1
-        if k < len(right) and right[k] in _ACT_VERBS and not any(c in gap_after for c in ",;:()"):
+        after_preposition = bool(left) and left[-1] in _PREPOSITIONS and not gap_before.strip(" ")
+        if k < len(right) and right[k] in _ACT_VERBS and not any(c in gap_after for c in ",;:()") \
+                and not after_preposition:  # in "Nowak from Kraków says" the verb is Nowak's
             cand.note(f"'{right[k]}' after", 2, person=1 if right[k] in _PERSON_VERBS else 0)
         elif right[:1] == ["who"] and gap_after.strip() in ("", ",") and len(words) > 1:
             cand.note("'who' after", 2, person=2)
@@ -623,20 +635,26 @@ class _Scanner:
             if key in self.cands or self.gaz.lookup(item) or any(t.text[0].isupper() for t in tokens):
                 cand = self.cands[key]
                 cand.forms[item] += 1
+                cand.alone += 1
                 cand.note(f"capitalised {where}", 1)
                 # A keyword is a name on its own: its shape counts ("Heritage Foundation").
                 if tokens and all(_is_cap(t.text) or t.text.casefold() in _JOINERS for t in tokens):
                     self._shape(cand, [t.text for t in tokens])
+            low = [t.text.casefold() for t in tokens]
+            if self.gaz.rejects(item) or (low and low[-1] in _LAW_HEADS):
+                continue  # "EU AI Act" names a law, not the EU
             for i in range(len(tokens)):  # "DARPA US2QC": a known name inside a keyword
-                if not self.gaz.may_start(tokens[i].text):
+                if not tokens[i].cap or not self.gaz.may_start(tokens[i].text):
                     continue
                 for j in range(min(len(tokens), i + 6), i, -1):
-                    surface = _words(tokens, i, j)
+                    surface = _surface(item, tokens, i, j)
                     entry = self.gaz.lookup(surface)
                     if entry and not entry.ambiguous and name_key(surface) != key \
                             and not (j == i + 1 and tokens[i].text[1:].islower()):
-                        self.cands[name_key(surface)].forms[surface] += 1
-                        self.cands[name_key(surface)].note(f"in a {where}", 1)
+                        inner = self.cands[name_key(surface)]
+                        inner.forms[surface] += 1
+                        inner.inside.add(key)
+                        inner.note(f"in a {where}", 1)
                         break
 
     def title_case(self, text: str, where: str, row: tuple[str, int] | None = None) -> None:
@@ -648,7 +666,7 @@ class _Scanner:
             if not self.gaz.may_start(tokens[i].text):
                 continue  # no known name starts with this word: skip its n-grams
             for j in range(min(n, i + 6), i, -1):
-                surface = _words(tokens, i, j)
+                surface = _surface(text, tokens, i, j)
                 entry = self.gaz.lookup(surface)
                 # In Title Case every word has a capital: a plain one-word name ("Liberation",
                 # "Block") is no evidence here; "GitHub", "NATO" or "Hugging Face" are.
@@ -656,6 +674,7 @@ class _Scanner:
                 if entry and not entry.ambiguous and _is_cap(tokens[i].text) and not plain:
                     cand = self.cands[name_key(surface)]
                     cand.forms[surface] += 1
+                    cand.alone += 1
                     break
 
 
@@ -805,8 +824,11 @@ def extract(digest: Digest, gazetteer: Gazetteer | None = None, vocabulary: set[
             sc.cands[long].forms.update(sc.cands.pop(short).forms)
     decided = {}
     forms = {}
+    outcome = {key: _decide(gaz, key, cand, vocab) for key, cand in sc.cands.items()}
     for key, cand in sc.cands.items():
-        actor = _decide(gaz, key, cand, vocab)
+        actor = outcome[key]
+        if actor is not None and not cand.alone and any(outcome.get(k) for k in cand.inside):
+            continue  # "NHS" only ever inside "NHS England", which is kept: one actor, not two
         if actor is not None:
             main = actor.canonical or actor.name
             if name_key(main) in gaz.same_as:
