@@ -218,6 +218,7 @@ class _Cand:
     strong: float = 0.0  # the part of the score from context and shape, not from keywords or repeats
     inside: set = field(default_factory=set)  # keys of longer names it was only seen inside
     alone: int = 0  # occurrences on its own (not inside a longer name)
+    canonical: str | None = None  # a name that merges it across digests (a country's government)
 
     def note(self, why: str, score: float = 0.0, person: float = 0.0, org: float = 0.0) -> None:
         self.score += score
@@ -620,9 +621,13 @@ class _Scanner:
             cand = self.cands[merge]
             cand.forms[surface] += 1
             cand.prose += 1
+            cand.alone += 1
             cand.mid += 1
             cand.note(f"'{what}' of a country or leader", 4, org=4)
             cand.kind = "public-body"
+            if demonym is not None:
+                # One name across digests: "China's government" and "the Chinese government".
+                cand.canonical = f"{demonym} {what}"
 
     def listed(self, items: list[str], where: str) -> None:
         """Keywords (and themes): each item is a candidate on its own if it is capitalised."""
@@ -718,7 +723,8 @@ def _decide(gaz: Gazetteer, key: str, cand: _Cand, vocabulary: set[str]) -> Acto
     if cand.strong < 2 or score < need:
         return None
     type_ = PERSON if cand.person > cand.org else ORGANISATION
-    return Actor(surface, type_, cand.kind if type_ == ORGANISATION else None, evidence=list(cand.evidence))
+    return Actor(surface, type_, cand.kind if type_ == ORGANISATION else None, canonical=cand.canonical,
+                 evidence=list(cand.evidence))
 
 
 def _person_shaped(words: list[str]) -> bool:

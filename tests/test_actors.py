@@ -285,3 +285,14 @@ def test_quality_on_the_second_set_written_apart_from_the_rules():
     assert set(found) == set(gold) and not problems
     result = score({k: [a.as_dict() for a in v] for k, v in found.items()}, gold)
     assert result["precision"] >= 0.85 and result["f1"] >= 0.80, {k: v for k, v in result.items() if k != "errors"}
+
+
+def test_one_government_across_digests_whatever_the_wording(tmp_path):
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "a.md").write_text(HEAD.format(title="A") + "## Summary\n\nThe deal angered China's government.\n", "utf-8")
+    (tmp_path / "d" / "b.md").write_text(HEAD.format(title="B") + "## Summary\n\nIt pleased the Chinese government.\n", "utf-8")
+    build([tmp_path / "d"], tmp_path / "kg")
+    rows = KnowledgeGraph(tmp_path / "kg").query(
+        "SELECT ?a ?name (COUNT(?art) AS ?n) WHERE { ?art schema:mentions ?a . ?a a gk:Actor ; schema:name ?name } "
+        "GROUP BY ?a ?name").records()
+    assert len(rows) == 1 and rows[0]["n"] == 2 and rows[0]["name"] == "Chinese government"
