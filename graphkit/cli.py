@@ -43,9 +43,12 @@ class Group(click.Group):
             from .config import MappingError
             from .gazetteer import GazetteerError
             from .graph import QueryError
+            from .remote import RemoteError
+            from .serve import ServeError
             from .store import StoreError
 
-            if isinstance(exc, (StoreError, QueryError, MappingError, GazetteerError, FileNotFoundError)):
+            if isinstance(exc, (StoreError, QueryError, MappingError, GazetteerError, FileNotFoundError, RemoteError,
+                                ServeError)):
                 raise UserError(str(exc)) from None
             if isinstance(exc, OSError):
                 raise UserError(f"{exc.strerror or exc}: {exc.filename or ''} (check the path and free disk space)") from None
@@ -173,6 +176,32 @@ def _print_build(report, quiet: bool, max_problems: int) -> None:
 # -- query ----------------------------------------------------------------------------------------
 
 
+def endpoint_options(query_only: bool = False):
+    """``--endpoint`` and its credentials and time-out, for commands that talk to a remote store."""
+
+    def deco(f):
+        f = click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                         help="Seconds to wait for each answer of the endpoint.")(f)
+        f = click.option("--password", metavar="PASSWORD",
+                         help="Password for --user (default: $GRAPHKIT_ENDPOINT_PASSWORD, or ~/.netrc).")(f)
+        f = click.option("--user", metavar="USER",
+                         help="User name for the endpoint (default: $GRAPHKIT_ENDPOINT_USER, or ~/.netrc for its host).")(f)
+        if query_only:
+            f = click.option("--endpoint", "endpoint_url", metavar="URL",
+                             help="Query this SPARQL endpoint instead of the local graph, e.g. http://127.0.0.1:7878/query.")(f)
+        return f
+
+    return deco
+
+
+def _endpoint(url, user, password, timeout, **kwargs):
+    from .remote import endpoint
+
+    if password and not user:
+        raise UserError("--password needs --user (or $GRAPHKIT_ENDPOINT_USER)")
+    return endpoint(url, user=user or None, password=password, timeout=timeout, **kwargs)
+
+
 def _parse_params(values) -> dict[str, str]:
     params = {}
     for item in values:
@@ -192,9 +221,10 @@ def _parse_params(values) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--width", default=60, show_default=True, help="Cut table cells to this many characters.")
+@endpoint_options(query_only=True)
 @store_option
-def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
-    """Run a SPARQL query over the graph (all named graphs, as one).
+def query(sparql, qfile, name, params, list_, fmt, as_json, width, store, endpoint_url, user, password, timeout):
+    """Run a SPARQL query over the graph (all named graphs, as one), or over a remote endpoint.
 
     The prefixes gk:, gkd:, schema:, skos:, prov:, dcterms:, rdf:, rdfs:, owl:, xsd: are
     predeclared. Values given with --param are bound safely (never pasted into the query).
@@ -204,6 +234,7 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
       graphkit query "SELECT ?t WHERE { ?t a gk:Theme } LIMIT 5"
       graphkit query --name signals-of-theme --param theme="climate change" --format csv
       graphkit query --file examples/queries/cooccurring-themes.rq --json
+      graphkit query --endpoint http://127.0.0.1:7878/query --name top-themes   # a server (graphkit serve/push)
     """
     from .queries import named_queries
 
@@ -224,7 +255,13 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store):
         raise UserError("give exactly one of: a SPARQL string, --file Q.rq, or --name NAME (see --list)")
     from .graph import KnowledgeGraph
 
-    kg = KnowledgeGraph(store)
+    if endpoint_url:
+        from .remote import RemoteGraph
+
+        # One quick retry only: a query that was refused is not worth seconds of back-off.
+        kg = RemoteGraph(_endpoint(endpoint_url, user, password, timeout, retries=1))
+    else:
+        kg = KnowledgeGraph(store)
     bound = _parse_params(params)
     if name:
         result = kg.named(name, bound)
@@ -734,6 +771,118 @@ def viz(output, around, depth, types, top, min_relevancy, since, until, color_by
         from pathlib import Path
 
         webbrowser.open(Path(output).resolve().as_uri())
+
+
+# -- SPARQL server and remote stores --------------------------------------------------------------
+
+
+@main.command()
+@click.option("--bind", default="127.0.0.1:7878", show_default=True, metavar="HOST:PORT",
+              help="Address to listen on; anything but loopback needs --allow-remote.")
+@click.option("--read-only/--read-write", default=True, show_default=True,
+              help="--read-write accepts SPARQL updates and graph store writes, into a scratch copy that is "
+                   "discarded when the server stops (the graph folder is never written).")
+@click.option("--timeout", type=click.FloatRange(min=1), default=30.0, show_default=True,
+              help="Seconds a query may run before the server stops it.")
+@click.option("--cors", is_flag=True, help="Allow cross-origin requests (a YASGUI page served from elsewhere).")
+@click.option("--allow-remote", is_flag=True, help="Allow --bind on an address other machines can reach.")
+@click.option("--json", "as_json", is_flag=True, help="Print the endpoint's URLs as JSON once it answers.")
+@store_option
+def serve(bind, read_only, timeout, cors, allow_remote, as_json, store):
+    """Serve the graph as a SPARQL 1.1 endpoint (Oxigraph server), with a query page in the browser.
+
+    The server answers at http://HOST:PORT/query (SPARQL 1.1 Protocol: YASGUI, notebooks, BI
+    tools) and shows a query editor at http://HOST:PORT/. Queries see all named graphs as the
+    default graph, as 'graphkit query' does. It serves a snapshot of the graph and switches to
+    the new one when a build finishes. Ctrl-C stops it.
+
+    \b
+    Examples:
+      graphkit serve                                  # http://127.0.0.1:7878/
+      graphkit serve --bind 127.0.0.1:8000 --timeout 10
+      graphkit serve --bind 0.0.0.0:7878 --allow-remote   # other machines (no authentication!)
+    """
+    from .serve import Served, describe, is_loopback, parse_bind, serve_forever
+
+    host, port = parse_bind(bind)
+    if not is_loopback(host):
+        if not allow_remote:
+            raise UserError(f"--bind {bind} lets other machines query the graph; add --allow-remote if that is what you "
+                            "want (the server has no authentication)")
+        click.echo(f"Warning: listening on {bind}: anyone who can reach this machine can query the graph "
+                   "(no authentication; put a reverse proxy with TLS and a password in front for a team).", err=True)
+    served = Served(store, host, port, read_only=read_only, timeout=timeout, cors=cors)
+    server = served.start()
+    info = describe(served)
+    if as_json:
+        emit_json(info)
+    else:
+        click.echo(f"Serving {info['store']} ({info['generation']}, {info['digests']:,} digests, {info['quads'] or 0:,} quads) "
+                   f"{'read-only' if read_only else 'read-write (scratch copy, discarded at exit)'}, queries stopped "
+                   f"after {timeout:g} s.")
+        click.echo(f"  SPARQL endpoint: {server.query_url}")
+        click.echo(f"  query page:      {server.base_url}/")
+        click.echo("Ctrl-C stops the server.")
+    sys.stdout.flush()
+    serve_forever(served, lambda msg: click.echo(msg, err=True))
+
+
+@main.command()
+@click.option("--endpoint", "endpoint_url", required=True, metavar="URL",
+              help="The store's SPARQL query endpoint, e.g. http://127.0.0.1:7878/query (Oxigraph), "
+                   "http://host:3030/ds/query (Fuseki), http://host:8890/sparql-auth (Virtuoso).")
+@click.option("--graph-store", metavar="URL",
+              help="Its Graph Store Protocol URL (default: guessed from --endpoint: …/store for …/query, "
+                   "…/sparql-graph-crud[-auth] for Virtuoso's …/sparql[-auth]).")
+@click.option("--update", "update_url", metavar="URL", help="Its SPARQL Update URL (default: guessed from --endpoint).")
+@click.option("--method", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
+              help="gsp: one PUT per graph; update: SPARQL Update batches; auto: gsp when there is a graph store URL.")
+@click.option("--full", is_flag=True, help="Send every graph again and drop the remote's graphs the build does not have.")
+@click.option("--dry-run", is_flag=True, help="Only say what would be sent.")
+@click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
+              help="Tries again after a refused connection, a time-out or a 429/502/503/504 answer, waiting 0.5 s, 1 s, 2 s…")
+@click.option("--backoff", type=click.FloatRange(min=0), default=0.5, show_default=True, hidden=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON.")
+@endpoint_options()
+@store_option
+def push(endpoint_url, graph_store, update_url, method, full, dry_run, retries, backoff, as_json, user, password, timeout,
+         store):
+    """Load the graph into a SPARQL 1.1 store, one named graph per digest; later pushes send only what changed.
+
+    Each digest's graph (and the shared, ontology and analysis graphs) is replaced whole in one
+    request (Graph Store Protocol PUT, or SPARQL Update where the server has no graph store), so a
+    digest is never half-pushed. What the remote holds is recorded in the graph folder
+    (push-state.json) after each acknowledgement: an interrupted push resumes where it stopped.
+
+    \b
+    Credentials: --user/--password, $GRAPHKIT_ENDPOINT_USER/$GRAPHKIT_ENDPOINT_PASSWORD, or ~/.netrc.
+    Examples:
+      graphkit push --endpoint http://127.0.0.1:7878/query
+      graphkit push --endpoint http://fuseki:3030/kg/query --graph-store http://fuseki:3030/kg/data --json
+      graphkit push --endpoint http://virtuoso:8890/sparql-auth --user dba
+    """
+    from .remote import push as run_push
+
+    ep = _endpoint(endpoint_url, user, password, timeout, graph_store=graph_store, update=update_url,
+                   retries=retries, backoff=backoff)
+    if ep.user is not None and ep.query_url.startswith("http://"):
+        from urllib.parse import urlsplit
+
+        from .remote import _is_loopback
+
+        if not _is_loopback(urlsplit(ep.query_url).hostname or ""):
+            click.echo("Warning: sending credentials over plain http; use https for a store on another machine.", err=True)
+    report = run_push(store, ep, method=method, full=full, dry_run=dry_run)
+    if as_json:
+        emit_json(report.as_dict())
+        return
+    verb = "Would push" if dry_run else "Pushed"
+    sent = len(report.added) + len(report.changed)
+    click.echo(f"{verb} {store} to {report.endpoint} ({report.method}) in {report.seconds:.2f} s: {sent} graph(s) "
+               f"sent ({len(report.added)} added, {len(report.changed)} changed), {len(report.removed)} removed, "
+               f"{report.unchanged} unchanged; {report.bytes:,} bytes in {report.requests} request(s).")
+    if report.resent:
+        click.echo(f"{len(report.resent)} graph(s) the remote had lost were sent again.", err=True)
 
 
 # -- export, validate, stats ----------------------------------------------------------------------
