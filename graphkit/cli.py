@@ -221,9 +221,13 @@ def _parse_params(values) -> dict[str, str]:
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--width", default=60, show_default=True, help="Cut table cells to this many characters.")
+@click.option("--until", metavar="PERIOD",
+              help="Only the digests dated up to the end of PERIOD: YYYY, YYYY-MM, YYYY-MM-DD, YYYY-Qn or YYYY-Www.")
+@click.option("--since", metavar="PERIOD", help="Only the digests dated from the start of PERIOD (same forms as --until).")
 @endpoint_options(query_only=True)
 @store_option
-def query(sparql, qfile, name, params, list_, fmt, as_json, width, store, endpoint_url, user, password, timeout):
+def query(sparql, qfile, name, params, list_, fmt, as_json, width, since, until, store, endpoint_url, user, password,
+          timeout):
     """Run a SPARQL query over the graph (all named graphs, as one), or over a remote endpoint.
 
     The prefixes gk:, gkd:, schema:, skos:, prov:, dcterms:, rdf:, rdfs:, owl:, xsd: are
@@ -235,6 +239,10 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store, endpoi
       graphkit query --name signals-of-theme --param theme="climate change" --format csv
       graphkit query --file examples/queries/cooccurring-themes.rq --json
       graphkit query --endpoint http://127.0.0.1:7878/query --name top-themes   # a server (graphkit serve/push)
+      graphkit query --name top-themes --since 2025 --until 2025-Q2   # only the digests of that period
+
+    With --since/--until the query sees only the named graphs of the digests dated in the range
+    (plus the shared concepts, the ontology and the analysis); undated digests are left out.
     """
     from .queries import named_queries
 
@@ -263,11 +271,17 @@ def query(sparql, qfile, name, params, list_, fmt, as_json, width, store, endpoi
     else:
         kg = KnowledgeGraph(store)
     bound = _parse_params(params)
+    scope = {}
+    if since or until:
+        if endpoint_url:
+            raise UserError("--since/--until work on the local graph folder, not with --endpoint")
+        start, end = _date_range(since, until)
+        scope["graphs"] = kg.graphs_within(start, end)
     if name:
-        result = kg.named(name, bound)
+        result = kg.named(name, bound, **scope)
     else:
         text = sparql if sparql else qfile.read()
-        result = kg.query(text, bound)
+        result = kg.query(text, bound, **scope)
     if result.kind == "ask":
         if fmt == "json":
             emit_json({"boolean": result.boolean})

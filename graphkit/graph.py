@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .namespaces import PREFIXES, XSD
+from .namespaces import GKD, PREFIXES, XSD
 from .normalize import label_key
 from .ntriples import with_graph
 from .queries import get_query
@@ -95,20 +95,41 @@ class KnowledgeGraph:
 
     # -- SPARQL ---------------------------------------------------------------------------------
 
-    def query(self, sparql: str, params: dict[str, str] | None = None) -> QueryResult:
-        """Run a SPARQL query over the union of all graphs.
+    def graphs_within(self, since=None, until=None) -> list[str]:
+        """Named graphs of the digests dated within ``[since, until]`` (``datetime.date``s, either
+        may be None), plus the graphs every digest shares (concepts, ontology, analysis).
+
+        Digests with no valid page date are left out, as they cannot be placed in a period.
+        """
+        from .mapper import graph_iri, labels_graph_iri, ontology_graph_iri
+        from .periods import within
+
+        manifest = GraphFolder(self.path).manifest() or {}
+        base = manifest.get("settings", {}).get("base") or GKD
+        graphs = [labels_graph_iri(base), ontology_graph_iri(base), f"{base}graph/analysis"]
+        for did, entry in sorted(manifest.get("digests", {}).items()):
+            date = (entry.get("page") or [None, None, None, None])[3]
+            if date and within(date, since, until):
+                graphs.append(graph_iri(did, base))
+        return graphs
+
+    def query(self, sparql: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None) -> QueryResult:
+        """Run a SPARQL query over the union of all graphs (or of ``graphs`` only).
 
         ``params`` binds variables to string literals (SPARQL substitutions), the safe way to put
         user or digest text into a query. Common prefixes (``gk:``, ``schema:``, ``skos:``…) are
-        predeclared.
+        predeclared. ``graphs`` (see :meth:`graphs_within`) restricts the query to those named
+        graphs, both as its default graph and for ``GRAPH`` patterns.
         """
-        from pyoxigraph import Literal, QueryBoolean, QuerySolutions, Variable
+        from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, Variable
 
         subs = {Variable(k): Literal(v) for k, v in (params or {}).items()}
+        scope = {"use_default_graph_as_union": True}
+        if graphs is not None:
+            nodes = [NamedNode(g) for g in graphs]
+            scope = {"default_graph": nodes, "named_graphs": nodes}
         try:
-            result = self.store.query(
-                sparql, use_default_graph_as_union=True, prefixes=PREFIXES, substitutions=subs or None
-            )
+            result = self.store.query(sparql, prefixes=PREFIXES, substitutions=subs or None, **scope)
         except SyntaxError as exc:
             raise QueryError(f"SPARQL syntax error: {exc}") from None
         except RuntimeError as exc:
@@ -131,7 +152,7 @@ class KnowledgeGraph:
 
         return QueryResult("graph", data=serialize(result, format=RdfFormat.N_TRIPLES) or b"")
 
-    def named(self, name: str, params: dict[str, str] | None = None) -> QueryResult:
+    def named(self, name: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None) -> QueryResult:
         """Run a named query shipped with graphkit (see ``graphkit query --list``)."""
         try:
             q = get_query(name)
@@ -149,7 +170,7 @@ class KnowledgeGraph:
                 # Concept parameters match the normalised key (gk:key): any surface form works and
                 # the lookup is an index hit instead of a filter over every label.
                 params[key] = label_key(params[key])
-        return self.query(q.text, params)
+        return self.query(q.text, params, graphs=graphs)
 
     # -- exports --------------------------------------------------------------------------------
 
