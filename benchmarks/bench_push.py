@@ -52,6 +52,16 @@ def edit_one(digests: Path) -> Path:
     return f
 
 
+def add_theme(digests: Path) -> Path:
+    """Add a theme no digest has to one digest: its graph and the shared graph change."""
+    for f in sorted(digests.glob("*.md")):
+        text = f.read_text("utf-8")
+        if "\n## Themes\n" in text:
+            f.write_text(text.replace("\n## Themes\n", "\n## Themes\n\n* benchmark-only theme\n", 1), "utf-8")
+            return f
+    raise SystemExit("no digest with a ## Themes section")
+
+
 def timed(fn):
     t = time.perf_counter()
     out = fn()
@@ -70,6 +80,7 @@ def main() -> None:
     ap.add_argument("--no-analysis", action="store_true", help="build without the analysis graph")
     ap.add_argument("--skip-update", action="store_true", help="skip the SPARQL Update full push")
     ap.add_argument("--work", type=Path, help="working folder (default: a temporary one, removed)")
+    ap.add_argument("--jobs", type=int, default=4, help="Graph Store Protocol requests in flight (default 4)")
     args = ap.parse_args()
     if args.corpus is None:
         from graphkit_testutil import corpus_path
@@ -100,25 +111,33 @@ def main() -> None:
 
         with OxigraphServer(work / "remote", port=free_port(), read_only=False) as server:
             ep = endpoint(server.query_url)
-            r = push(kg, ep)
-            out["full_push_gsp"] = summary(r)
-            print(f"full push, Graph Store Protocol: {r.seconds:.2f} s, {r.requests} requests, "
+            r = push(kg, ep, jobs=args.jobs)
+            out["full_push_gsp"] = summary(r) | {"jobs": args.jobs}
+            print(f"full push, Graph Store Protocol, {args.jobs} in flight: {r.seconds:.2f} s, {r.requests} requests, "
                   f"{r.bytes / r.seconds / 1e6:.1f} MB/s", flush=True)
             r = push(kg, ep)
             out["noop_push"] = summary(r)
             print(f"no-op push: {r.seconds:.3f} s", flush=True)
             edited = edit_one(digests)
             rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
-            r = push(kg, ep)
+            r = push(kg, ep, jobs=args.jobs)
             out["incremental"] = {"rebuild_s": round(secs, 2), "edited": edited.name, **summary(r),
                                   "sent": r.added + r.changed}
             print(f"after editing one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
                   f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
                   f"{r.bytes / 1e6:.2f} MB)", flush=True)
 
+            themed = add_theme(digests)
+            rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
+            r = push(kg, ep, jobs=args.jobs)
+            out["incremental_new_theme"] = {"rebuild_s": round(secs, 2), "edited": themed.name, **summary(r)}
+            print(f"after adding a new theme to one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
+                  f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
+                  f"{r.bytes / 1e6:.2f} MB)", flush=True)
+
             local = KnowledgeGraph(kg)
-            theme = local.named("top-themes").rows[0][0]
-            tech = local.named("top-technologies").rows[0][0]
+            theme = local.named("top-themes").records()[0]["label"]
+            tech = local.named("top-technologies").records()[0]["label"]
             article = local.query("SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1").rows[0][0]
             values = {"theme": theme, "technology": tech, "article": article, "keyword": theme, "category": "technology"}
             rows = []
@@ -140,7 +159,7 @@ def main() -> None:
     finally:
         if not args.work:
             shutil.rmtree(work, ignore_errors=True)
-    dest = HERE / "out" / f"results-push-{name}.json"
+    dest = HERE / "out" / f"results-push-{name}-jobs{args.jobs}.json"
     dest.parent.mkdir(exist_ok=True)
     dest.write_text(json.dumps(out, indent=1) + "\n")
     print(f"wrote {dest} (load after: {out['load_after']})")

@@ -855,12 +855,14 @@ def serve(bind, read_only, timeout, cors, allow_remote, as_json, store):
 @click.option("--dry-run", is_flag=True, help="Only say what would be sent.")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Tries again after a refused connection, a time-out or a 429/502/503/504 answer, waiting 0.5 s, 1 s, 2 s…")
+@click.option("--jobs", type=click.IntRange(1, 32), default=4, show_default=True,
+              help="Graph Store Protocol requests in flight at once.")
 @click.option("--backoff", type=click.FloatRange(min=0), default=0.5, show_default=True, hidden=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the push report as JSON.")
 @endpoint_options()
 @store_option
-def push(endpoint_url, graph_store, update_url, method, full, dry_run, retries, backoff, as_json, user, password, timeout,
-         store):
+def push(endpoint_url, graph_store, update_url, method, full, dry_run, retries, jobs, backoff, as_json, user, password,
+         timeout, store):
     """Load the graph into a SPARQL 1.1 store, one named graph per digest; later pushes send only what changed.
 
     Each digest's graph (and the shared, ontology and analysis graphs) is replaced whole in one
@@ -886,7 +888,7 @@ def push(endpoint_url, graph_store, update_url, method, full, dry_run, retries, 
 
         if not _is_loopback(urlsplit(ep.query_url).hostname or ""):
             click.echo("Warning: sending credentials over plain http; use https for a store on another machine.", err=True)
-    report = run_push(store, ep, method=method, full=full, dry_run=dry_run)
+    report = run_push(store, ep, method=method, full=full, dry_run=dry_run, jobs=jobs)
     if as_json:
         emit_json(report.as_dict())
         return

@@ -36,6 +36,7 @@ import netrc
 import os
 import re
 import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -248,7 +249,11 @@ class Endpoint:
         return self.graph_store_url or self.update_url or self.query_url
 
     def opener(self):
+        """This thread's urllib opener (the Digest handler counts nonces: one per thread)."""
         if self._opener is None:
+            self._opener = threading.local()
+        opener = getattr(self._opener, "opener", None)
+        if opener is None:
             handlers = []
             if self.user is not None:
                 # Credentials are sent when the server asks (401 + WWW-Authenticate), in the scheme it
@@ -259,8 +264,8 @@ class Endpoint:
                 handlers += [urllib.request.HTTPBasicAuthHandler(mgr), urllib.request.HTTPDigestAuthHandler(mgr)]
             # No proxy: nothing but the endpoint the user named is ever contacted.
             handlers.append(urllib.request.ProxyHandler({}))
-            self._opener = urllib.request.build_opener(*handlers)
-        return self._opener
+            opener = self._opener.opener = urllib.request.build_opener(*handlers)
+        return opener
 
 
 def endpoint(
@@ -427,9 +432,13 @@ class RemoteGraph:
     # The named-query checks and concept-key normalisation are KnowledgeGraph's own.
     named = KnowledgeGraph.named
 
-    def _post_query(self, sparql: str, accept: str, dataset: str, retry: bool = True) -> Response:
+    def _post_query(self, sparql: str, accept: str, dataset: str, retry: bool = True,
+                    graphs: list[str] | None = None) -> Response:
         form = [("query", sparql)]
-        if dataset == "union-param":
+        if graphs is not None:
+            # SPARQL 1.1 Protocol: the query's dataset is exactly these graphs.
+            form += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+        elif dataset == "union-param":
             form.append(("union-default-graph", ""))
         elif dataset == "graphs":
             form += [("default-graph-uri", g) for g in self._all_graphs()]
@@ -514,8 +523,8 @@ class RemoteGraph:
         rows = self.select_all("?g ?s ?p ?o", f"GRAPH ?g {{ ?s ?p ?o }} {filt}")
         return {Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows}
 
-    def query(self, sparql: str, params: dict[str, str] | None = None):
-        """Run a SPARQL query on the endpoint, over the union of all graphs."""
+    def query(self, sparql: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None):
+        """Run a SPARQL query on the endpoint, over the union of all graphs (or of ``graphs`` only)."""
         from pyoxigraph import QueryBoolean, QueryResultsFormat, RdfFormat, parse, parse_query_results, serialize
 
         from .graph import QueryError, QueryResult, term_value
@@ -530,7 +539,8 @@ class RemoteGraph:
         graph_form = form in ("construct", "describe")
         accept = f"{NTRIPLES}, text/turtle;q=0.8" if graph_form else f"{SPARQL_JSON}, application/sparql-results+xml;q=0.5"
         try:
-            resp = self._post_query(text, accept, self.dataset_mode(), retry=False)
+            resp = self._post_query(text, accept, self.dataset_mode() if graphs is None else "graphs", retry=False,
+                                    graphs=graphs)
         except RemoteError as exc:
             if exc.status == 400:
                 raise QueryError(f"the endpoint rejected the query: {exc}") from None
@@ -765,6 +775,7 @@ def push(
     check_remote: bool = True,
     batch_bytes: int = UPDATE_BATCH_BYTES,
     progress: Callable[[str, str], None] | None = None,
+    jobs: int = 4,
 ) -> PushReport:
     """Push the built graph folder ``store`` to a remote store: only what changed since the last push.
 
@@ -779,6 +790,8 @@ def push(
         Read the remote's list of graphs first, to re-send graphs it lost and drop stale ones.
     progress : callable, optional
         Called as ``progress(action, graph_iri)`` after each acknowledged graph.
+    jobs : int
+        Graph Store Protocol requests in flight at once.
     """
     started = time.perf_counter()
     folder = GraphFolder(store or default_store_path())
@@ -821,7 +834,7 @@ def push(
         todo = len(to_send) + len(report.removed)
         try:
             if method == "gsp":
-                _push_gsp(ep, state, local, shas, to_send, report, progress)
+                _push_gsp(ep, state, local, shas, to_send, report, progress, jobs)
             else:
                 _push_update(ep, state, local, shas, to_send, report, progress, batch_bytes)
         except RemoteError as exc:
@@ -836,17 +849,49 @@ def push(
     return report
 
 
-def _push_gsp(ep, state, local, shas, to_send, report, progress) -> None:
-    for iri in to_send:
+def _push_gsp(ep, state, local, shas, to_send, report, progress, jobs: int = 1) -> None:
+    """PUT each graph (``jobs`` requests in flight), then DELETE the removed ones.
+
+    Acknowledgements are recorded by this thread as requests finish; after a failure no new
+    request starts, the ones in flight finish (and are recorded if acknowledged), then the
+    first error is raised.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    def put(iri: str) -> int:
         body = local[iri].path.read_bytes()
         request(ep, "PUT", _graph_url(ep.graph_store_url, _iri_ok(iri)), body,
                 {"Content-Type": NTRIPLES}, what=f"upload of graph <{iri}>")
-        state.record(ep.key, iri, shas[iri])
-        report.graphs_sent += 1
-        report.requests += 1
-        report.bytes += len(body)
-        if progress:
-            progress("put", iri)
+        return len(body)
+
+    error: BaseException | None = None
+    pending: dict = {}
+    queue = iter(to_send)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="graphkit-push") as pool:
+        while True:
+            while error is None and len(pending) < max(1, jobs):
+                iri = next(queue, None)
+                if iri is None:
+                    break
+                pending[pool.submit(put, iri)] = iri
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                iri = pending.pop(fut)
+                try:
+                    size = fut.result()
+                except BaseException as exc:  # noqa: BLE001 - re-raised once the others finished
+                    error = error or exc
+                    continue
+                state.record(ep.key, iri, shas[iri])
+                report.graphs_sent += 1
+                report.requests += 1
+                report.bytes += size
+                if progress:
+                    progress("put", iri)
+    if error is not None:
+        raise error
     for iri in report.removed:
         request(ep, "DELETE", _graph_url(ep.graph_store_url, _iri_ok(iri)), ok=(404,), what=f"deletion of graph <{iri}>")
         state.record(ep.key, iri, None)

@@ -14,6 +14,8 @@ import shutil
 import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -198,8 +200,8 @@ def local_quads(kg: Path) -> set:
 def sample_params(kg: Path) -> dict[str, str]:
     """A value for each named-query parameter, taken from the graph."""
     local = KnowledgeGraph(kg)
-    theme = local.named("top-themes").rows[0][0]
-    tech = local.named("top-technologies").rows[0][0]
+    theme = local.named("top-themes").records()[0]["label"]
+    tech = local.named("top-technologies").records()[0]["label"]
     article = local.query("SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1").rows[0][0]
     return {"theme": theme, "technology": tech, "article": article, "keyword": theme, "category": "technology"}
 
@@ -207,11 +209,16 @@ def sample_params(kg: Path) -> dict[str, str]:
 def assert_named_queries_match(remote: RemoteGraph, kg: Path) -> None:
     local = KnowledgeGraph(kg)
     values = sample_params(kg)
+    empty = []
     for name, q in named_queries().items():
         params = {p: values[p] for p in q.params}
         r, lq = remote.named(name, params), local.named(name, params)
         assert r.columns == lq.columns, name
         assert r.rows == lq.rows, name
+        if not r.rows:
+            empty.append(name)
+    # The parameters are real: the queries that take one find something.
+    assert empty == [], empty
 
 
 @pytest.fixture(scope="module")
@@ -234,6 +241,20 @@ def test_oxigraph_push_query_change_delete_push(tmp_path):
         remote = RemoteGraph(ep)
         assert remote.quads(PREFIX) == local_quads(kg)
         assert remote.graphs(PREFIX) == sorted(g.iri for g in local_graphs(kg)[0])
+
+        # The server replaces a graph in one transaction: a PUT whose body breaks half-way leaves
+        # the previous graph whole (what "a digest is never half-pushed" rests on).
+        digest_graph = next(g for g in local_graphs(kg)[0] if g.digest)
+        broken = digest_graph.path.read_bytes()[:2000] + b"<http://broken> <http://x> .\n"
+        req = urllib.request.Request(f"{server.store_url}?graph={urllib.parse.quote(digest_graph.iri, safe='')}",
+                                     data=broken, method="PUT", headers={"Content-Type": "application/n-triples"})
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(req)
+        assert remote.quads(PREFIX) == local_quads(kg)
+
+        # A query restricted to some graphs (SPARQL Protocol default-graph-uri/named-graph-uri).
+        one = remote.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", graphs=[digest_graph.iri])
+        assert one.rows == [[digest_graph.path.read_bytes().count(b"\n")]]
 
         again = push(kg, ep)  # nothing changed: nothing sent
         assert (again.graphs_sent, again.requests, again.unchanged) == (0, 0, n_graphs)
@@ -296,6 +317,17 @@ def test_graphs_the_remote_lost_are_sent_again(oxigraph_kg, tmp_path):
 # -- faults ---------------------------------------------------------------------------------------
 
 
+def test_a_second_push_from_the_same_folder_waits_its_turn(oxigraph_kg, tmp_path):
+    from graphkit.store import StoreError
+
+    _, kg0 = oxigraph_kg
+    kg = tmp_path / "kg"
+    shutil.copytree(kg0, kg)
+    with PushState(kg).lock():
+        with pytest.raises(StoreError, match="another push"):
+            push(kg, endpoint("http://127.0.0.1:9/query", retries=0))
+
+
 def test_server_down(oxigraph_kg, tmp_path):
     _, kg0 = oxigraph_kg
     kg = tmp_path / "kg"
@@ -335,7 +367,7 @@ def test_server_killed_mid_push_then_restarted(oxigraph_kg, tmp_path):
             server.stop(kill=True)  # SIGKILL: no clean shutdown
 
     with pytest.raises(PushError) as info:
-        push(kg, ep, progress=kill_after_20)
+        push(kg, ep, progress=kill_after_20, jobs=1)  # one request at a time: exactly 20 acknowledged
     assert info.value.kind == "connect" and "run the same command again" in str(info.value)
     assert info.value.report.graphs_sent == 20
     assert len(PushState(kg).load().graphs(ep.key)) == 20
