@@ -569,3 +569,32 @@ def test_virtuoso_wrong_credentials(virtuoso, oxigraph_kg):
                                        "--user", "dba", "--password", "wrong", "--retries", "0"])
     assert result.exit_code == 1 and result.output.startswith("Error:") and "credentials" in result.output
     assert "Traceback" not in result.output
+
+
+def test_cli_remote_output_equals_local_and_dry_run(oxigraph_kg, tmp_path):
+    _, kg0 = oxigraph_kg
+    kg = tmp_path / "kg"
+    shutil.copytree(kg0, kg)
+    server = start_oxigraph(None, union=False)
+    try:
+        runner = CliRunner()
+        dry = runner.invoke(main, ["push", "--store", str(kg), "--endpoint", server.query_url, "--dry-run", "--json"])
+        assert dry.exit_code == 0, dry.output
+        out = json.loads(dry.output)
+        assert out["dry_run"] and out["added"] == len(local_graphs(kg)[0]) and out["requests"] == 0
+        assert RemoteGraph(endpoint(server.query_url)).graphs(PREFIX) == []  # nothing was sent
+        text = runner.invoke(main, ["push", "--store", str(kg), "--endpoint", server.query_url])
+        assert text.exit_code == 0 and text.output.startswith(f"Pushed {kg} to {server.store_url} (gsp)")
+        theme = sample_params(kg)["theme"]
+        for args in (["--name", "signals-of-theme", "-p", f"theme={theme}", "--format", "csv"],
+                     ["--name", "top-themes", "--json"],
+                     ["SELECT ?l WHERE { ?t a gk:Theme ; skos:prefLabel ?l } ORDER BY ?l LIMIT 5", "--format", "csv"],
+                     ["ASK { ?a a schema:NewsArticle }"]):
+            remote = runner.invoke(main, ["query", "--endpoint", server.query_url, *args])
+            local = runner.invoke(main, ["query", "--store", str(kg), *args])
+            assert remote.exit_code == 0 and remote.output == local.output, args
+        # The last-resort dataset: every graph named as a default-graph-uri.
+        listed = RemoteGraph(endpoint(server.query_url, dataset="graphs"))
+        assert listed.named("top-themes").rows == KnowledgeGraph(kg).named("top-themes").rows
+    finally:
+        server.stop()

@@ -169,3 +169,25 @@ def test_cli_serve_runs_until_interrupted(corpus_kg):
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def test_read_write_serves_a_scratch_copy(corpus_kg, tmp_path):
+    _, kg0 = corpus_kg
+    kg = tmp_path / "kg"
+    shutil.copytree(kg0, kg, ignore=shutil.ignore_patterns(f"{SNAPSHOT_PREFIX}*"))
+    before = sorted(p.name for p in (GraphFolder(kg).current() / "store").iterdir())
+    served = Served(kg, "127.0.0.1", free_port(), read_only=False, binary=oxigraph_binary())
+    server = served.start()
+    try:
+        ep = endpoint(server.query_url)
+        RemoteGraph(ep)  # writes are accepted (into the snapshot)
+        req = urllib.request.Request(f"{server.store_url}?graph=http%3A%2F%2Fexample.org%2Fscratch", method="PUT",
+                                     data=b"<http://a> <http://b> <http://c> .\n",
+                                     headers={"Content-Type": "application/n-triples"})
+        with urllib.request.urlopen(req) as resp:
+            assert resp.status in (201, 204)
+        assert RemoteGraph(ep).query("ASK { GRAPH <http://example.org/scratch> { ?s ?p ?o } }").boolean is True
+    finally:
+        served.stop()
+    assert sorted(p.name for p in (GraphFolder(kg).current() / "store").iterdir()) == before
+    assert KnowledgeGraph(kg).query("ASK { GRAPH <http://example.org/scratch> { ?s ?p ?o } }").boolean is False
