@@ -170,7 +170,8 @@ class KnowledgeGraph:
                 # Concept parameters match the normalised key (gk:key): any surface form works and
                 # the lookup is an index hit instead of a filter over every label.
                 params[key] = label_key(params[key])
-        return self.query(q.text, params, graphs=graphs)
+        # RemoteGraph reuses this method with its own query(), which has no graph scope.
+        return self.query(q.text, params) if graphs is None else self.query(q.text, params, graphs=graphs)
 
     # -- exports --------------------------------------------------------------------------------
 
