@@ -745,9 +745,11 @@ def signals_map(by, period, tw, growth, weight, min_articles, quadrant, top, plo
 @click.option("--color-by", type=click.Choice(["type", "community"]), default="type", show_default=True,
               help="Colour nodes by type or by Louvain community.")
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
+@click.option("--sparql-url", metavar="URL", help="Link the page to a SPARQL endpoint's query page, e.g. the one "
+              "'graphkit serve' prints (http://127.0.0.1:7878/).")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON.")
 @store_option
-def viz(output, around, depth, types, top, min_relevancy, since, until, color_by, open_page, as_json, store):
+def viz(output, around, depth, types, top, min_relevancy, since, until, color_by, open_page, sparql_url, as_json, store):
     """Write an interactive HTML graph: one file that works offline, to explore in a browser.
 
     Nodes are coloured by type (or community) and sized by PageRank; hover for a summary, click
@@ -771,7 +773,7 @@ def viz(output, around, depth, types, top, min_relevancy, since, until, color_by
     try:
         summary = write_html(KnowledgeGraph(store), output, around=around, depth=1 if depth is None else depth,
                              types=wanted or None, top=top, min_relevancy=min_relevancy, since=since, until=until,
-                             color_by=color_by)
+                             color_by=color_by, sparql_url=sparql_url)
     except VizError as exc:
         raise UserError(str(exc)) from None
     if as_json:

@@ -477,7 +477,7 @@ def vis_options(n_nodes: int) -> dict:
 
 
 def page_data(view: dict, *, details: dict | None = None, analysis: dict | None = None,
-              color_by: str = "type") -> dict:
+              color_by: str = "type", sparql_url: str | None = None) -> dict:
     """Everything the page shows, as JSON-able data (what :func:`render_html` embeds).
 
     Nodes get an index ``id``, a colour (by type or community), a ``value`` for vis.js sizing
@@ -486,6 +486,8 @@ def page_data(view: dict, *, details: dict | None = None, analysis: dict | None 
     """
     if color_by not in ("type", "community"):
         raise VizError(f"--color-by {color_by!r}: use type or community")
+    if sparql_url is not None and not re.fullmatch(r"https?://[^\s\"<>]+", sparql_url):
+        raise VizError(f"--sparql-url {sparql_url!r}: give an http(s) URL, e.g. http://127.0.0.1:7878/ (graphkit serve)")
     details = details or {}
     labels = (analysis or {}).get("labels", {})
     top_score = max((n["score"] for n in view["nodes"]), default=1.0) or 1.0
@@ -522,7 +524,8 @@ def page_data(view: dict, *, details: dict | None = None, analysis: dict | None 
     return {
         "meta": {"title": TITLE, "colorBy": color_by, "notice": _notice(view), "shown": len(nodes),
                  "edges": len(edges), "total": view["total_nodes"], "graphNodes": view["graph_nodes"],
-                 "capped": view["capped"], "center": index.get(view["center"]) if view["center"] else None},
+                 "capped": view["capped"], "center": index.get(view["center"]) if view["center"] else None,
+                 "sparql": sparql_url},
         "types": legend_types,
         "communities": communities,
         "nodes": nodes,
@@ -639,11 +642,12 @@ def render_html(data: dict) -> str:
 
 def write_html(kg, output, *, around: str | None = None, depth: int = 1, types=None, top: int | None = DEFAULT_TOP,
                min_relevancy: int | None = None, since: str | None = None, until: str | None = None,
-               color_by: str = "type", max_links: int | None = None) -> dict:
+               color_by: str = "type", max_links: int | None = None, sparql_url: str | None = None) -> dict:
     """Select, fetch facts, render and write the page atomically (temporary file + rename).
 
     Parameters are those of :func:`select_subgraph` plus ``color_by`` (``"type"`` or
-    ``"community"``). Returns a summary: ``output``, ``bytes``, ``nodes``, ``edges``,
+    ``"community"``) and ``sparql_url``, a SPARQL endpoint's page the header links to (the one
+    ``graphkit serve`` prints). Returns a summary: ``output``, ``bytes``, ``nodes``, ``edges``,
     ``total_nodes``, ``graph_nodes``, ``capped``, ``center``.
     """
     from .store import atomic_write
@@ -652,7 +656,8 @@ def write_html(kg, output, *, around: str | None = None, depth: int = 1, types=N
     view = select_subgraph(kg.projection(), analysis, around=around, depth=depth, types=types, top=top,
                            min_relevancy=min_relevancy, since=since, until=until, max_links=max_links)
     wanted = [n["iri"] for n in view["nodes"] if n["type"] not in CONCEPT_TYPES]
-    data = page_data(view, details=node_details(kg, wanted), analysis=analysis, color_by=color_by)
+    data = page_data(view, details=node_details(kg, wanted), analysis=analysis, color_by=color_by,
+                     sparql_url=sparql_url)
     page = render_html(data).encode("utf-8")
     atomic_write(Path(output), page)
     return {

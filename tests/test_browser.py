@@ -75,7 +75,8 @@ def pages(tmp_path_factory):
         "examples": page(root / "kg-examples", "examples.html"),
         "corpus": page(root / "kg-corpus", "corpus.html"),
         "corpus-2000": page(root / "kg-corpus", "corpus-2000.html", "--top", 2000, "--color-by", "community"),
-        "around": page(root / "kg-examples", "around.html", "--around", "AI governance", "--depth", 2),
+        "around": page(root / "kg-examples", "around.html", "--around", "AI governance", "--depth", 2,
+                       "--sparql-url", "http://127.0.0.1:7878/"),
         "xss": page(root / "kg-xss", "xss.html", "--top", 0),
     }
 
@@ -265,6 +266,15 @@ def test_screenshot_of_the_shared_corpus(opened, pages, capsys):
     o.assert_clean()
     with capsys.disabled():
         print(f"\nscreenshot of the shared-corpus graph ({summary['nodes']} of {summary['total_nodes']} nodes): {shot}")
+
+
+def test_header_links_to_the_sparql_endpoint_without_loading_it(opened, pages):
+    o = opened(pages["around"][0])
+    link = o.page.locator("#gk-sparql")
+    assert link.get_attribute("href") == "http://127.0.0.1:7878/" and link.inner_text() == "http://127.0.0.1:7878/"
+    o.assert_clean()  # shown, not fetched: no request left the page
+    plain = opened(pages["examples"][0])
+    assert plain.page.locator("#gk-sparql").count() == 0
 
 
 @pytest.mark.parametrize("bypass_csp", [False, True], ids=["with-csp", "escaping-alone"])

@@ -301,3 +301,13 @@ def test_write_is_atomic(examples_kg, tmp_path, monkeypatch):
     with pytest.raises(OSError):
         viz.write_html(KnowledgeGraph(examples_kg), out)
     assert out.read_text() == "previous page" and [p.name for p in tmp_path.iterdir()] == ["g.html"]
+
+
+def test_sparql_link_is_checked_and_embedded(examples_kg, tmp_path):
+    out = tmp_path / "g.html"
+    run("viz", "--store", examples_kg, "-o", out, "--sparql-url", "http://127.0.0.1:7878/")
+    assert page_json(out.read_text("utf-8"))["meta"]["sparql"] == "http://127.0.0.1:7878/"
+    for bad in ("javascript:alert(1)", 'http://x/"><script>'):
+        res = run("viz", "--store", examples_kg, "-o", tmp_path / "bad.html", "--sparql-url", bad, code=1)
+        assert "--sparql-url" in res.output and "http(s) URL" in res.output
+    assert not (tmp_path / "bad.html").exists()

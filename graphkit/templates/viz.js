@@ -54,6 +54,18 @@
   byId("gk-title").textContent = meta.title;
   var notice = byId("gk-notice");
   meta.notice.forEach(function (line) { notice.appendChild(el("p", null, line)); });
+  var sparql = safeUrl(meta.sparql);
+  if (sparql) {
+    // A link to the team's SPARQL endpoint (graphkit serve): followed only when clicked.
+    var p = el("p", null, "Query this graph in SPARQL: ");
+    var a = el("a", null, sparql);
+    a.href = sparql;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    a.id = "gk-sparql";
+    p.appendChild(a);
+    notice.appendChild(p);
+  }
 
   // -- nodes and edges ----------------------------------------------------------------------
   var nodesById = {};
