@@ -233,20 +233,30 @@ class KnowledgeGraph:
             files.append((path, graph))
         return files
 
+    def network_cache(self) -> tuple[dict, dict] | None:
+        """The build's per-digest projection fragments and merged concepts (``network.json``):
+        ``(fragments by digest id, {concept IRI: [type, label]})``, or None without a cache."""
+        from .build import NETWORK_FILE
+
+        gen = GraphFolder(self.path).current()
+        try:
+            data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
+            return data["fragments"], data["concepts"]
+        except (OSError, ValueError, TypeError, KeyError):
+            return None
+
     def projection(self) -> dict:
         """Nodes and edges of the network projection (see :mod:`graphkit.project`).
 
         Read from the build's cache when there is one, else from the store with SPARQL.
         """
-        from .build import NETWORK_FILE
         from .project import assemble, projection_data
 
-        gen = GraphFolder(self.path).current()
-        try:
-            data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-        except (OSError, ValueError, TypeError):
+        cache = self.network_cache()
+        if cache is None:
             return projection_data(self.store)
-        return assemble(data["fragments"].values(), {c: tuple(v) for c, v in data["concepts"].items()})
+        fragments, concepts = cache
+        return assemble(fragments.values(), {c: tuple(v) for c, v in concepts.items()})
 
     def network(self):
         """The projection as a networkx Graph (nodes keyed by IRI, typed, weighted edges)."""

@@ -265,18 +265,12 @@ def projection_within(kg, since: dt.date | None, until: dt.date | None, *, rows:
     ----------
     kg : KnowledgeGraph
     """
-    import json
-
-    from .build import NETWORK_FILE
     from .project import assemble
-    from .store import GraphFolder
 
-    gen = GraphFolder(kg.path).current()
-    try:
-        data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-        fragments, concepts = data["fragments"], data["concepts"]
-    except (OSError, ValueError, TypeError, KeyError):
+    cache = kg.network_cache()
+    if cache is None:
         return restrict_projection(kg.projection(), since, until, rows=rows)
+    fragments, concepts = cache
     keep, undated, outside = [], 0, 0
     for frag in fragments.values():
         dates = [v[2] for v in frag["nodes"].values() if v[0] == "article"]

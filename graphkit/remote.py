@@ -47,7 +47,7 @@ from typing import Callable, Iterable
 
 from .graph import KnowledgeGraph
 from .namespaces import PREFIXES
-from .store import GraphFolder, StoreError, atomic_write, default_store_path
+from .store import GraphFolder, StoreError, atomic_write, default_store_path, exclusive_lock
 
 USER_ENV = "GRAPHKIT_ENDPOINT_USER"
 PASSWORD_ENV = "GRAPHKIT_ENDPOINT_PASSWORD"
@@ -678,21 +678,14 @@ class PushState:
 
     @contextlib.contextmanager
     def lock(self):
-        import fcntl
-
-        self.folder.mkdir(parents=True, exist_ok=True)
-        fh = open(self.folder / ".push.lock", "w")
-        try:
+        busy = f"another push from {self.folder} is running; wait for it to finish"
+        with exclusive_lock(self.folder / ".push.lock", busy):
             try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise StoreError(f"another push from {self.folder} is running; wait for it to finish") from None
-            yield self
-        finally:
-            if self._fh is not None:
-                self._fh.close()
-                self._fh = None
-            fh.close()
+                yield self
+            finally:
+                if self._fh is not None:
+                    self._fh.close()
+                    self._fh = None
 
 
 # -- push ---------------------------------------------------------------------------------------

@@ -115,21 +115,26 @@ class GraphFolder:
             if p.is_dir() and (live is None or p.resolve() != live.resolve()):
                 shutil.rmtree(p, ignore_errors=True)
 
-    @contextlib.contextmanager
     def lock(self):
         """Hold an exclusive lock for a build; a second concurrent build fails at once."""
-        import fcntl
+        return exclusive_lock(self.path / ".lock", f"another build is running on {self.path}; wait for it to finish")
 
-        self.path.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path / ".lock", "w")
+
+@contextlib.contextmanager
+def exclusive_lock(path: Path, busy: str):
+    """Hold an exclusive ``flock`` on ``path`` (created if needed), or raise StoreError(busy) at once."""
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fh = open(path, "w")
+    try:
         try:
-            try:
-                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                raise StoreError(f"another build is running on {self.path}; wait for it to finish") from None
-            yield
-        finally:
-            fh.close()
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            raise StoreError(busy) from None
+        yield
+    finally:
+        fh.close()
 
 
 def open_store(path: str | Path | None = None):

@@ -81,18 +81,12 @@ def records_from_cache(kg) -> list[dict] | None:
     ----------
     kg : KnowledgeGraph
     """
-    import json
-
-    from .build import NETWORK_FILE
     from .project import NODE_TYPES
-    from .store import GraphFolder
 
-    gen = GraphFolder(kg.path).current()
-    try:
-        data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-        fragments, concepts = data["fragments"], data["concepts"]
-    except (OSError, ValueError, TypeError, KeyError):
+    cache = kg.network_cache() if hasattr(kg, "network_cache") else None
+    if cache is None:
         return None
+    fragments, concepts = cache
     known = {c: (t, label) for c, (t, label) in concepts.items() if t in NODE_TYPES}
     out = []
     for frag in fragments.values():
