@@ -35,9 +35,11 @@ BATCH_LINES = 250_000
 DIGEST_SUFFIXES = (".md", ".markdown")
 #: Folder of a generation holding each digest's triples as N-Triples, for fast exports.
 NT_CACHE = "nt"
-SHARED_NT = "_shared.nt"
-ONTOLOGY_NT = "_ontology.nt"
-ANALYSIS_NT = "_analysis.nt"
+# "+" cannot start a digest's file name here: slug() percent-encodes it. So a digest called
+# "_shared.md" can never overwrite the shared graph's file (or be taken for it).
+SHARED_NT = "+shared.nt"
+ONTOLOGY_NT = "+ontology.nt"
+ANALYSIS_NT = "+analysis.nt"
 #: Per-generation cache of the network projection's per-digest fragments (see project.py).
 NETWORK_FILE = "network.json"
 TEXTS_FILE = "texts.json"

@@ -137,6 +137,9 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
     from .build import build as run_build
     from .build import discover
 
+    if gazetteer and no_actors:
+        raise UserError("--gazetteer has no effect with --no-actors; drop one of them")
+
     total = len(discover(paths))
     show_bar = not quiet and not as_json and total >= 200
     if show_bar:
@@ -195,10 +198,10 @@ def endpoint_options(query_only: bool = False):
 
 
 def _endpoint(url, user, password, timeout, **kwargs):
-    from .remote import endpoint
+    from .remote import USER_ENV, endpoint
 
-    if password and not user:
-        raise UserError("--password needs --user (or $GRAPHKIT_ENDPOINT_USER)")
+    if password and not user and not os.environ.get(USER_ENV):
+        raise UserError(f"--password needs --user (or ${USER_ENV})")
     return endpoint(url, user=user or None, password=password, timeout=timeout, **kwargs)
 
 
@@ -359,7 +362,7 @@ def _range_note(info: dict, since, until) -> None:
 @main.command()
 @click.option("--type", "node_type", type=NODE_TYPE_CHOICE, help="Only nodes of this type (default: all).")
 @click.option("--by", "measure", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank", show_default=True)
-@click.option("--top", default=20, show_default=True, help="How many nodes to list.")
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="How many nodes to list.")
 @date_range_options
 @output_options
 @store_option
@@ -405,7 +408,7 @@ def rank(node_type, measure, top, since, until, as_json, as_csv, store):
 
 @main.command()
 @click.option("--min-size", default=2, show_default=True, help="Hide communities smaller than this.")
-@click.option("--top", default=5, show_default=True, help="Members listed per community.")
+@click.option("--top", type=click.IntRange(min=0), default=5, show_default=True, help="Members listed per community.")
 @date_range_options
 @output_options
 @store_option
@@ -454,7 +457,7 @@ def clusters(min_size, top, since, until, as_json, as_csv, store):
 @click.argument("query")
 @click.option("--type", "node_type", type=NODE_TYPE_CHOICE, help="What QUERY names (and what to return), e.g. signal.")
 @click.option("--return", "target_type", type=NODE_TYPE_CHOICE, help="Return items of this type instead (default: QUERY's type; signals for free text).")
-@click.option("--top", default=10, show_default=True)
+@click.option("--top", type=click.IntRange(min=1), default=10, show_default=True, help="How many related items to list.")
 @click.option("--include-same-article", is_flag=True, help="Keep items from the query's own article.")
 @date_range_options
 @output_options
@@ -567,7 +570,7 @@ def _per(x, period: str) -> str:
 @main.command()
 @click.option("--by", "by", type=TREND_BY_CHOICE, default="theme", show_default=True, help="What to count.")
 @click.option("--period", type=PERIOD_CHOICE, default="month", show_default=True, help="Period of the counts.")
-@click.option("--top", default=20, show_default=True, help="How many items (and new items) to list; 0: all.")
+@click.option("--top", type=click.IntRange(min=0), default=20, show_default=True, help="How many items (and new items) to list; 0: all.")
 @click.option("--compare", nargs=2, metavar="FIRST SECOND",
               help="Growth between two periods (e.g. --compare 2024 2025) instead of the two halves of the range.")
 @date_range_options
@@ -649,7 +652,7 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
 @click.option("--min-articles", default=2, show_default=True, help="Leave out items in fewer articles.")
 @click.option("--quadrant", type=click.Choice(["weak", "strong", "latent", "well-known"]),
               help="Only items in this quadrant of the emergence map.")
-@click.option("--top", default=50, show_default=True, help="How many items to list; 0: all.")
+@click.option("--top", type=click.IntRange(min=0), default=50, show_default=True, help="How many items to list; 0: all.")
 @click.option("--plot", "plot_path", type=click.Path(dir_okay=False), help="Draw the maps into a .png or .html file.")
 @date_range_options
 @output_options
@@ -827,6 +830,10 @@ def serve(bind, read_only, timeout, cors, allow_remote, as_json, store):
                             "want (the server has no authentication)")
         click.echo(f"Warning: listening on {bind}: anyone who can reach this machine can query the graph "
                    "(no authentication; put a reverse proxy with TLS and a password in front for a team).", err=True)
+    if cors:
+        click.echo("Warning: --cors lets any web page open in this machine's browser read the graph"
+                   + ("" if read_only else " and write to the scratch copy") + "; use it only while you need it.",
+                   err=True)
     served = Served(store, host, port, read_only=read_only, timeout=timeout, cors=cors)
     server = served.start()
     info = describe(served)
@@ -853,7 +860,7 @@ def serve(bind, read_only, timeout, cors, allow_remote, as_json, store):
 @click.option("--update", "update_url", metavar="URL", help="Its SPARQL Update URL (default: guessed from --endpoint).")
 @click.option("--method", type=click.Choice(["auto", "gsp", "update"]), default="auto", show_default=True,
               help="gsp: one PUT per graph; update: SPARQL Update batches; auto: gsp when there is a graph store URL.")
-@click.option("--full", is_flag=True, help="Send every graph again and drop the remote's graphs the build does not have.")
+@click.option("--full", is_flag=True, help="Send every graph again, even those the remote already has unchanged (every push drops the remote graphs under this graph base that the build no longer has).")
 @click.option("--dry-run", is_flag=True, help="Only say what would be sent.")
 @click.option("--retries", type=click.IntRange(0, 20), default=4, show_default=True,
               help="Tries again after a refused connection, a time-out or a 429/502/503/504 answer, waiting 0.5 s, 1 s, 2 s…")
@@ -995,7 +1002,7 @@ def stats(as_json, store):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
-@click.option("--top", type=int, help="Rank the built graph's actors instead (by article count, then PageRank).")
+@click.option("--top", type=click.IntRange(min=1), help="Rank the built graph's actors instead (by article count, then PageRank).")
 @click.option("--type", "actor_type", type=click.Choice(["organisation", "person"]), help="Only actors of this type.")
 @click.option("--gazetteer", multiple=True, type=click.Path(dir_okay=False),
               help="YAML file of your own organisations, people and non-actors (repeatable; PATHS only).")
@@ -1018,6 +1025,9 @@ def actors(paths, top, actor_type, gazetteer, mapping, detail, as_json, as_csv, 
     """
     if paths and top is not None:
         raise UserError("give PATHS (extract from files) or --top N (rank the built graph), not both")
+    if top is not None and (gazetteer or mapping or detail):
+        raise UserError("--gazetteer, --mapping and --detail apply to PATHS; --top ranks the graph as it was built "
+                        "(rebuild with 'graphkit build … --gazetteer FILE' to change its actors)")
     if not paths and top is None:
         raise UserError("give digest files or folders to read, or --top N to rank the built graph's actors")
     if top is not None:

@@ -157,7 +157,10 @@ def _add(gaz: Gazetteer, source: str, data: dict) -> None:
         for form in [str(country), *forms]:
             if key := name_key(form):
                 gaz.countries[key] = demonym or str(country)
-    for alias, canonical in (data.get("same_as") or {}).items():
+    same_as = data.get("same_as") or {}
+    if not isinstance(same_as, dict):
+        raise GazetteerError(f"{source}: same_as: expected 'Alias: Canonical name' entries, e.g. 'Meta AI: Meta'")
+    for alias, canonical in same_as.items():
         gaz.same_as[name_key(str(alias))] = str(canonical)
 
 
@@ -201,6 +204,8 @@ def _load(extra: tuple[str, ...]) -> Gazetteer:
             text = Path(path).read_text(encoding="utf-8")
         except OSError as exc:
             raise GazetteerError(f"{path}: cannot read the gazetteer ({exc.strerror})") from None
+        except UnicodeDecodeError:
+            raise GazetteerError(f"{path}: not UTF-8 text; save the gazetteer as UTF-8") from None
         digest.update(text.encode())
         _add(gaz, path, _read_yaml(path, text))
     gaz.digest = digest.hexdigest()

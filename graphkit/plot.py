@@ -196,7 +196,8 @@ def _place_labels(fig, ax, points: list[dict]) -> None:
             b = boxes[:n]
             if np.any((b[:, 0] < x1) & (x0 < b[:, 2]) & (b[:, 1] < y1) & (y0 < b[:, 3])):
                 continue
-            ax.annotate(p["label"], (p["x"], p["y"]), xytext=(dx, dy), textcoords="offset points",
+            # Labels are digest text: "$…$" must stay text, never matplotlib mathtext.
+            ax.annotate(p["label"], (p["x"], p["y"]), xytext=(dx, dy), textcoords="offset points", parse_math=False,
                         ha=ha, va=va, fontsize=8, color="#222222", zorder=4)
             boxes[n] = (x0 - 1, y0 - 1, x1 + 1, y1 + 1)
             n += 1

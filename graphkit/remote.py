@@ -216,8 +216,9 @@ def _netrc_credentials(host: str) -> tuple[str, str] | None:
 
 
 def _is_loopback(host: str) -> bool:
-    host = host.strip("[]").lower()
-    return host in ("localhost", "::1") or host.startswith("127.")
+    from .serve import is_loopback
+
+    return is_loopback(host)
 
 
 @dataclass
@@ -232,7 +233,7 @@ class Endpoint:
     update_url: str | None = None
     graph_store_url: str | None = None
     user: str | None = None
-    password: str | None = None
+    password: str | None = field(default=None, repr=False)  # never printed, logged or recorded
     timeout: float = 60.0
     retries: int = 4
     backoff: float = 0.5
@@ -291,7 +292,16 @@ def endpoint(
     Credentials: ``user``/``password``, else ``$GRAPHKIT_ENDPOINT_USER`` /
     ``$GRAPHKIT_ENDPOINT_PASSWORD``, else the ``~/.netrc`` (or ``$NETRC``) entry of the host.
     """
-    parsed = urllib.parse.urlsplit(url)
+    try:
+        parsed = urllib.parse.urlsplit(url)
+        parsed.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        raise RemoteError(f"not a valid URL ({exc}); give the SPARQL query endpoint, e.g. http://127.0.0.1:7878/query",
+                          "protocol") from None
+    if "@" in parsed.netloc:
+        # Credentials in the URL would end up in messages, logs and the push state file.
+        raise RemoteError("the endpoint URL holds a user name or password; give them with --user and "
+                          f"${PASSWORD_ENV} (or ~/.netrc) instead", "protocol")
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
         raise RemoteError(f"{url!r} is not an http(s) URL; give the SPARQL query endpoint, e.g. http://127.0.0.1:7878/query",
                           "protocol")
@@ -307,7 +317,9 @@ def endpoint(
     if user is not None:
         source = "--user"
     elif os.environ.get(USER_ENV):
-        user, password, source = os.environ[USER_ENV], os.environ.get(PASSWORD_ENV, password), f"${USER_ENV}"
+        # An explicit --password wins over the environment.
+        user, source = os.environ[USER_ENV], f"${USER_ENV}"
+        password = password if password is not None else os.environ.get(PASSWORD_ENV)
     elif parsed.hostname and (found := _netrc_credentials(parsed.hostname)):
         user, password = found
         source = "~/.netrc"

@@ -93,8 +93,22 @@ def parse_bind(bind: str) -> tuple[str, int]:
 
 
 def is_loopback(host: str) -> bool:
+    """Whether a host is this machine only: a loopback address, or the name ``localhost``.
+
+    Any other name is not trusted, since it may resolve anywhere ("127.example.com").
+
+    >>> is_loopback("127.0.0.1"), is_loopback("[::1]"), is_loopback("127.example.com"), is_loopback("0.0.0.0")
+    (True, True, False, False)
+    """
+    import ipaddress
+
     host = host.strip("[]").lower()
-    return host == "localhost" or host == "::1" or host.startswith("127.")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -164,7 +178,21 @@ class OxigraphServer:
             cmd.append("--union-default-graph")
         return cmd
 
+    def _port_taken(self) -> bool:
+        """Whether something already accepts connections on host:port (another server)."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            probe.settimeout(0.5)
+            try:
+                return probe.connect_ex((self.host, self.port)) == 0
+            except OSError:
+                return False
+
     def start(self, wait: float = 30.0) -> "OxigraphServer":
+        # Checked first: otherwise the other server would answer our readiness probe, and we would
+        # report its URL as ours.
+        if self._port_taken():
+            raise ServeError(f"cannot listen on {self.host}:{self.port}: the port is in use; choose another with --bind")
         if self.log is None:
             fd, name = tempfile.mkstemp(prefix="graphkit-oxigraph-", suffix=".log")
             os.close(fd)
@@ -177,7 +205,11 @@ class OxigraphServer:
                                                 preexec_fn=_die_with_parent if sys.platform == "linux" else None)
             except OSError as exc:
                 raise ServeError(f"cannot start the Oxigraph server: {exc}") from None
-        self.wait_ready(wait)
+        try:
+            self.wait_ready(wait)
+        except BaseException:
+            self.stop(kill=True)  # Ctrl-C or a failed start: no server left running, no log left behind
+            raise
         return self
 
     def log_tail(self, chars: int = 300) -> str:
@@ -200,7 +232,7 @@ class OxigraphServer:
                                  + (f": {detail}" if detail else ""))
             try:
                 with opener.open(url, timeout=2) as resp:
-                    if resp.status == 200:
+                    if resp.status == 200 and (self.process is None or self.process.poll() is None):
                         return
             except (urllib.error.URLError, OSError):
                 pass
@@ -213,6 +245,7 @@ class OxigraphServer:
         """Stop the server (SIGTERM, then SIGKILL after 10 s; ``kill`` sends SIGKILL at once)."""
         p = self.process
         if p is None or p.poll() is not None:
+            self._remove_own_log()
             return
         with contextlib.suppress(ProcessLookupError):
             p.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
@@ -222,6 +255,9 @@ class OxigraphServer:
             with contextlib.suppress(ProcessLookupError):
                 p.kill()
             p.wait(10)
+        self._remove_own_log()
+
+    def _remove_own_log(self) -> None:
         if getattr(self, "_own_log", False) and self.log is not None:
             with contextlib.suppress(OSError):
                 self.log.unlink()

@@ -25,7 +25,7 @@ from pathlib import Path
 
 DEFAULT_STORE = "kg"
 STORE_ENV = "GRAPHKIT_STORE"
-MANIFEST_VERSION = 3  # 3: actors per digest
+MANIFEST_VERSION = 4  # 3: actors per digest; 4: +shared.nt names for the shared graphs' files
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
 
 
@@ -35,6 +35,11 @@ class StoreError(Exception):
 
 def default_store_path() -> Path:
     return Path(os.environ.get(STORE_ENV) or DEFAULT_STORE)
+
+
+# Read once at import (os.umask can only be read by setting it, which is not thread-safe later).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
 
 
 @contextlib.contextmanager
@@ -49,6 +54,10 @@ def atomic_output(path: str | Path):
     os.close(fd)
     try:
         yield Path(tmp)
+        # mkstemp makes the file private (0600); give it the mode a plain open() would (umask), so
+        # a page or export meant to be shared stays readable.
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -100,16 +100,24 @@ def growth_rate(values: list[float], method: str = DEFAULT_GROWTH, articles: lis
     True
     >>> round(growth_rate([0.2, 0.3, 0.6], "mean"), 6)   # ((0.3 - 0.2) / 0.2 + (0.6 - 0.3) / 0.3) / 2
     0.75
+    >>> round(growth_rate([0.1, 0.4, 0.0, 0.0, 0.0]), 6)  # faded: (0.4 / 0.1) ** (1 / 4) - 1, not 3.0
+    0.414214
     """
+    # The last period of the range that has articles: an item absent there has not grown since.
+    end = max((j for j in range(len(values)) if articles is None or articles[j] > 0), default=len(values) - 1)
     if method == "geometric":
         nz = [j for j, v in enumerate(values) if v > 0]
         if len(nz) < 2:
             return None
         first, last = nz[0], nz[-1]
-        return (values[last] / values[first]) ** (1.0 / (last - first)) - 1.0
+        # Measured up to the end of the range, not to the item's last mention: an item that
+        # went from 1 to 4 articles and then vanished for four periods is not a fast riser.
+        return (values[last] / values[first]) ** (1.0 / (max(end, last) - first)) - 1.0
     if method == "mean":
         keep = [v for j, v in enumerate(values) if articles is None or articles[j] > 0]
-        rates = [(b - a) / a for a, b in zip(keep, keep[1:]) if a > 0]
+        # Steps from or to an absence are both left out: +inf and -100 % would only say the
+        # item was missing, and counting one direction but not the other biases the mean.
+        rates = [(b - a) / a for a, b in zip(keep, keep[1:]) if a > 0 and b > 0]
         if not rates or sum(1 for v in keep if v > 0) < 2:
             return None
         return sum(rates) / len(rates)

@@ -246,3 +246,23 @@ def test_reported_counts_equal_the_store(tmp_path, corpus_copy):
     report = build([corpus_copy], out)
     kg = KnowledgeGraph(out)
     assert report.quads == len(kg.store) and report.entities == entity_counts(kg.store)
+
+
+def test_digests_named_like_the_shared_graphs_keep_their_own_graph(tmp_path):
+    import shutil
+
+    from graphkit.remote import local_graphs
+
+    src = tmp_path / "d"
+    src.mkdir()
+    example = sorted(EXAMPLES.glob("*.md"))[0]
+    for name in ("_shared.md", "_ontology.md", "_analysis.md"):
+        shutil.copy(example, src / name)
+    build([src], tmp_path / "kg")
+    kg = KnowledgeGraph(tmp_path / "kg")
+    graphs = {g.iri.rsplit("/", 1)[-1] for g in local_graphs(tmp_path / "kg")[0]}
+    assert {"_shared", "_ontology", "_analysis"} <= graphs and {"shared", "ontology", "analysis"} <= graphs
+    # the N-Triples cache (nq export) equals the store: no digest graph lost or overwritten
+    from_cache = set(kg.export("nq").decode("utf-8").splitlines())
+    n = kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
+    assert len(from_cache) == n

@@ -28,10 +28,11 @@ DOV = {
     "E": [0.0, 1 / 4 * 0.95, 1 / 2 * 1.0],            # [0, 0.2375, 0.5]
 }
 DOD = dict(DOV, C=[0.0, 1 / 4 * 0.95, 2 / 2 * 1.0])   # C: DF [0, 1, 2] -> [0, 0.2375, 1.0]
-# geometric growth: (last non-zero / first non-zero) ** (1 / periods apart) - 1
+# geometric growth: (last non-zero / first non-zero) ** (1 / periods from the first non-zero to the
+# end of the range) - 1 (an item absent from the last periods is measured up to the end)
 DOV_GROWTH = {
     "A": (1.0 / 0.45) ** (1 / 2) - 1,     # periods 1 -> 3: 0.490712
-    "B": 0.7125 / 0.9 - 1,                # periods 1 -> 2: -0.208333
+    "B": (0.7125 / 0.9) ** (1 / 2) - 1,   # 0.9 -> 0.7125, then absent in period 3: over 2 periods, -0.110243
     "C": 2.0 / 0.2375 - 1,                # periods 2 -> 3: 7.421053
     "D": None,                            # one period only
     "E": 0.5 / 0.2375 - 1,                # 1.105263
@@ -88,9 +89,9 @@ def test_degrees_growth_and_quadrants_by_hand():
 
 def test_mean_growth_and_other_time_weight_by_hand():
     items = _by_letter(_map(growth="mean"))
-    # mean of period-on-period rates, skipping pairs whose first value is 0:
+    # mean of period-on-period rates, skipping steps from or to a 0:
     assert items["A"]["dov_growth"] == pytest.approx(((0.2375 - 0.45) / 0.45 + (1.0 - 0.2375) / 0.2375) / 2)  # 1.369152
-    assert items["B"]["dov_growth"] == pytest.approx(((0.7125 - 0.9) / 0.9 + (0.0 - 0.7125) / 0.7125) / 2)   # -0.604167
+    assert items["B"]["dov_growth"] == pytest.approx((0.7125 - 0.9) / 0.9)                                    # -0.208333
     assert items["C"]["dov_growth"] == pytest.approx((2.0 - 0.2375) / 0.2375)                                 # 7.421053
     assert items["D"]["dov_growth"] is None
     # tw = 0.04: weights [0.92, 0.96, 1.0]; A's DoV [0.46, 0.24, 1.0]
