@@ -42,6 +42,15 @@
     return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null;
   }
 
+  // A link that opens elsewhere, from a URL already checked by safeUrl.
+  function outLink(url, text) {
+    var a = el("a", null, text);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+
   function communityLabel(c) {
     for (var i = 0; i < data.communities.length; i++) {
       if (data.communities[i].id === c) return data.communities[i].label;
@@ -58,10 +67,7 @@
   if (sparql) {
     // A link to the team's SPARQL endpoint (graphkit serve): followed only when clicked.
     var p = el("p", null, "Query this graph in SPARQL: ");
-    var a = el("a", null, sparql);
-    a.href = sparql;
-    a.target = "_blank";
-    a.rel = "noopener noreferrer";
+    var a = outLink(sparql, sparql);
     a.id = "gk-sparql";
     p.appendChild(a);
     notice.appendChild(p);
@@ -159,11 +165,7 @@
       fact(dl, "Date", n.date || "undated");
       var url = safeUrl(f.url);
       if (url) {
-        var a = el("a", null, shorten(url, 70));
-        a.href = url;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        fact(dl, "Source", url, a);
+        fact(dl, "Source", url, outLink(url, shorten(url, 70)));
       } else if (f.url) {
         fact(dl, "Source", f.url);
       }
@@ -172,11 +174,7 @@
       FACTS.forEach(function (kv) { fact(dl, kv[1], f[kv[0]]); });
       var link = safeUrl(f.url);
       if (link) {
-        var l = el("a", null, shorten(link, 70));
-        l.href = link;
-        l.target = "_blank";
-        l.rel = "noopener noreferrer";
-        fact(dl, "Link", link, l);
+        fact(dl, "Link", link, outLink(link, shorten(link, 70)));
       }
     }
     if (n.relevancy !== undefined) fact(dl, "Relevancy", n.relevancy + " / 5");
