@@ -10,7 +10,7 @@ Python process so that peak memory figures do not mix:
               ``KnowledgeGraph(out).export("nt", file)``: wall time, quads, peak RSS, store size
               on disk, N-Triples size;
 * rebuilds    no-op rebuild, and rebuild after editing one digest's title (on a copy);
-* queries     every named query (``graphkit.queries.named_queries()``), each in its own process:
+* queries     every named query (``graphkit.store.queries.named_queries()``), each in its own process:
               first run and best of 3 further runs;
 * baseline    parse + map with graphkit, then an in-memory ``rdflib.Graph`` filled one
               ``g.add`` at a time, serialised to Turtle: wall time and peak RSS;
@@ -82,9 +82,10 @@ def _count_lines(path: Path) -> int:
 
 
 def worker_pipeline(spec: dict) -> dict:
+    import pyoxigraph  # noqa: F401  (imported before the clock starts, as for the baseline)
+
     from graphkit.build import build
     from graphkit.graph import KnowledgeGraph
-    import pyoxigraph  # noqa: F401  (imported before the clock starts, as for the baseline)
 
     out = Path(spec["out"])
     shutil.rmtree(out, ignore_errors=True)
@@ -120,7 +121,7 @@ def worker_rebuild(spec: dict) -> dict:
         shutil.copytree(spec["corpus"], corpus)
         out = tmp / "kg"
         t0 = time.perf_counter()
-        full = build([corpus], out)
+        build([corpus], out)
         t1 = time.perf_counter()
         noop = build([corpus], out)
         t2 = time.perf_counter()
@@ -198,7 +199,7 @@ def worker_query(spec: dict) -> dict:
     }
 
 
-_NT_ESCAPE = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))')
+_NT_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")
 _NT_SIMPLE = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
 
@@ -249,8 +250,8 @@ def worker_baseline(spec: dict) -> dict:
     from rdflib.util import from_n3
 
     from graphkit.build import discover
-    from graphkit.mapper import label_triples, map_digest
-    from graphkit.parse import DigestError, parse_file
+    from graphkit.extract.mapper import label_triples, map_digest
+    from graphkit.ingest.parse import DigestError, parse_file
 
     term = make_fast_converter() if spec["converter"] == "fast" else from_n3
     ttl = Path(spec["ttl"])
@@ -287,7 +288,10 @@ def worker_baseline(spec: dict) -> dict:
     times, rows = [], []
     for _ in range(1 + spec.get("repeat", 3)):
         t = time.perf_counter()
-        rows = [[str(x) if not isinstance(x, rdflib.Literal) else x.toPython() for x in r] for r in g.query(THEME_COUNT_QUERY)]
+        rows = [
+            [str(x) if not isinstance(x, rdflib.Literal) else x.toPython() for x in r]
+            for r in g.query(THEME_COUNT_QUERY)
+        ]
         times.append(time.perf_counter() - t)
     result["theme_count"] = {"first_seconds": times[0], "warm_seconds": min(times[1:] or times), "top": rows[:3]}
     _save_partial(spec, result)
@@ -344,8 +348,9 @@ def worker_profile(spec: dict) -> dict:
     import pstats
     import threading
 
-    from graphkit.build import build
     import pyoxigraph  # noqa: F401
+
+    from graphkit.build import build
 
     # graphkit may store on a loader thread: give every thread started during the build its own
     # profiler (cProfile alone only sees the thread that enabled it).
@@ -420,14 +425,16 @@ def worker_profile(spec: dict) -> dict:
     for name, p, alive in thread_profiles:
         st = pstats.Stats(p).stats
         busy = _fn_cumtime(st, "~", B)
-        threads.append({
-            "name": name,
-            "alive_seconds": alive,
-            "bulk_load_seconds": busy,
-            "bulk_load_calls": sum(v[1] for k, v in st.items() if k[2] == B),
-            "idle_seconds": _fn_cumtime(st, "queue.py", "get"),
-            **_top(st, 10),
-        })
+        threads.append(
+            {
+                "name": name,
+                "alive_seconds": alive,
+                "bulk_load_seconds": busy,
+                "bulk_load_calls": sum(v[1] for k, v in st.items() if k[2] == B),
+                "idle_seconds": _fn_cumtime(st, "queue.py", "get"),
+                **_top(st, 10),
+            }
+        )
     return {
         "wall_seconds_profiled": wall,
         **_top(main),
@@ -467,7 +474,8 @@ def run_step(step: str, spec: dict, log, timeout: float | None = None) -> dict:
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, str(Path(__file__).resolve()), "--_worker", step, spec_path, result_path],
-        stdout=sys.stderr, cwd=str(REPO),
+        stdout=sys.stderr,
+        cwd=str(REPO),
     )
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -486,8 +494,12 @@ def run_step(step: str, spec: dict, log, timeout: float | None = None) -> dict:
                 os.unlink(partial_path)
             if "saved_at" in partial:
                 partial["seconds_until_stopped"] = partial.get("load_seconds", 0.0) + killed_at - partial["saved_at"]
-            return {**partial, "timeout": timeout, "peak_rss_bytes": usage.ru_maxrss * 1024,
-                    "process_seconds": time.perf_counter() - t0}
+            return {
+                **partial,
+                "timeout": timeout,
+                "peak_rss_bytes": usage.ru_maxrss * 1024,
+                "process_seconds": time.perf_counter() - t0,
+            }
         time.sleep(0.02)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - t0
@@ -523,14 +535,20 @@ def _worker_main(step: str, spec_path: str, result_path: str) -> int:
 
 def ensure_synthetic(n: int, seed: int, table_scale: float, log) -> Path:
     """The synthetic corpus of ``n`` digests, generated once and reused."""
-    name = f"synth-{n}" + (f"-seed{seed}" if seed != 1 else "") + (f"-scale{table_scale:g}" if table_scale != 1.0 else "")
+    name = (
+        f"synth-{n}" + (f"-seed{seed}" if seed != 1 else "") + (f"-scale{table_scale:g}" if table_scale != 1.0 else "")
+    )
     folder = OUT / name
     marker = folder / ".complete.json"
     import hashlib
 
     # Regenerate when the generator itself changed.
-    want = {"n": n, "seed": seed, "table_scale": table_scale,
-            "synth_sha256": hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest()}
+    want = {
+        "n": n,
+        "seed": seed,
+        "table_scale": table_scale,
+        "synth_sha256": hashlib.sha256((HERE / "synth.py").read_bytes()).hexdigest(),
+    }
     if marker.exists() and json.loads(marker.read_text()) == want:
         return folder
     log(f"generating {n} synthetic digests into {folder} …")
@@ -566,8 +584,15 @@ def bench_corpus(label: str, corpus: Path, args, log) -> dict:
         log(f"[{label}] pipeline without the network analysis (build(..., analysis=False)) …")
         shutil.rmtree(runs / "kg-no-analysis", ignore_errors=True)
         res["pipeline_no_analysis"] = run_step(
-            "pipeline", {"corpus": str(corpus), "out": str(runs / "kg-no-analysis"), "nt": str(runs / "export-no-analysis.nt"),
-                         "analysis": False}, log)
+            "pipeline",
+            {
+                "corpus": str(corpus),
+                "out": str(runs / "kg-no-analysis"),
+                "nt": str(runs / "export-no-analysis.nt"),
+                "analysis": False,
+            },
+            log,
+        )
         q = res["pipeline_no_analysis"]
         log(f"  {q['seconds']:.2f} s, {q['quads']:,} quads, peak {q['peak_rss_bytes'] / 2**20:.0f} MiB")
         shutil.rmtree(runs / "kg-no-analysis", ignore_errors=True)
@@ -579,7 +604,7 @@ def bench_corpus(label: str, corpus: Path, args, log) -> dict:
     res["rebuild"] = run_step("rebuild", {"corpus": str(corpus), "tmp": str(tmp)}, log)
 
     log(f"[{label}] named queries …")
-    from graphkit.queries import named_queries
+    from graphkit.store.queries import named_queries
 
     params = run_step("params", {"kg": str(kg)}, log)["params"]
     res["query_params"] = params
@@ -589,32 +614,48 @@ def bench_corpus(label: str, corpus: Path, args, log) -> dict:
         if missing:
             queries[name] = {"skipped": f"no value for parameter {missing[0]!r}"}
             continue
-        r = run_step("query", {"kg": str(kg), "name": name, "params": {k: params[k] for k in q.params}, "repeat": 3}, log,
-                     timeout=args.query_timeout)
+        r = run_step(
+            "query",
+            {"kg": str(kg), "name": name, "params": {k: params[k] for k in q.params}, "repeat": 3},
+            log,
+            timeout=args.query_timeout,
+        )
         if "timeout" in r:
             queries[name] = {"timeout": r["timeout"], "first_seconds": None, "peak_rss_bytes": r["peak_rss_bytes"]}
         else:
-            queries[name] = {k: r[k] for k in ("first_seconds", "warm_seconds", "rows", "open_seconds", "peak_rss_bytes")}
+            queries[name] = {
+                k: r[k] for k in ("first_seconds", "warm_seconds", "rows", "open_seconds", "peak_rss_bytes")
+            }
         log(f"  {name}: " + (f"> {r['timeout']:g} s (timeout)" if "timeout" in r else f"{r['first_seconds']:.3f} s"))
     res["named_queries"] = queries
     timed = {k: v for k, v in queries.items() if "first_seconds" in v}
     if timed:
         # A timed-out query counts as the slowest (its time is at least the timeout).
-        slowest = max(timed, key=lambda k: timed[k]["timeout"] * 1e6 if "timeout" in timed[k] else timed[k]["first_seconds"])
+        slowest = max(
+            timed, key=lambda k: timed[k]["timeout"] * 1e6 if "timeout" in timed[k] else timed[k]["first_seconds"]
+        )
         res["slowest_query"] = {"name": slowest, **timed[slowest]}
-        res["queries_over_target"] = sorted(k for k, v in timed.items() if "timeout" in v or v["first_seconds"] >= TARGETS["named_query_seconds"])
+        res["queries_over_target"] = sorted(
+            k for k, v in timed.items() if "timeout" in v or v["first_seconds"] >= TARGETS["named_query_seconds"]
+        )
     tc = run_step("query", {"kg": str(kg), "sparql": THEME_COUNT_QUERY, "repeat": 3}, log)
     res["theme_count_graphkit"] = {k: tc[k] for k in ("first_seconds", "warm_seconds", "rows", "top")}
 
     if args.profile:
         log(f"[{label}] cProfile of the build …")
-        res["profile"] = run_step("profile", {"corpus": str(corpus), "out": str(runs / "kg-profile"), "prof": str(runs / "build.prof")}, log)
+        res["profile"] = run_step(
+            "profile", {"corpus": str(corpus), "out": str(runs / "kg-profile"), "prof": str(runs / "build.prof")}, log
+        )
         res["profile"]["prof_file"] = str(runs / "build.prof")
 
     if not args.skip_baseline:
         log(f"[{label}] naive baseline: rdflib.Graph + Turtle …")
-        b = run_step("baseline", {"corpus": str(corpus), "ttl": str(runs / "baseline.ttl"), "converter": args.converter, "repeat": 3}, log,
-                     timeout=args.baseline_timeout)
+        b = run_step(
+            "baseline",
+            {"corpus": str(corpus), "ttl": str(runs / "baseline.ttl"), "converter": args.converter, "repeat": 3},
+            log,
+            timeout=args.baseline_timeout,
+        )
         if "timeout" in b:
             # Stopped while serialising (or earlier): its wall time is at least the time it ran.
             b["seconds"] = b.get("seconds_until_stopped", b["process_seconds"])
@@ -624,7 +665,9 @@ def bench_corpus(label: str, corpus: Path, args, log) -> dict:
         res["speedup_lower_bound"] = bool(b.get("lower_bound"))
         res["memory_ratio"] = b["peak_rss_bytes"] / p["peak_rss_bytes"]
         more = "≥ " if b.get("lower_bound") else ""
-        log(f"  {more}{b['seconds']:.2f} s, {b.get('triples', 0):,} triples, peak {b['peak_rss_bytes'] / 2**20:.0f} MiB → speed-up {more}{res['speedup']:.1f}x")
+        log(
+            f"  {more}{b['seconds']:.2f} s, {b.get('triples', 0):,} triples, peak {b['peak_rss_bytes'] / 2**20:.0f} MiB → speed-up {more}{res['speedup']:.1f}x"
+        )
         if not args.keep_outputs:
             (runs / "baseline.ttl").unlink(missing_ok=True)
     if not args.keep_outputs:
@@ -635,25 +678,44 @@ def bench_corpus(label: str, corpus: Path, args, log) -> dict:
 def check_targets(res: dict) -> dict:
     p = res["pipeline"]
     out = {
-        "pipeline_seconds": {"target": f"< {TARGETS['pipeline_seconds']:g} s", "value": p["seconds"], "met": p["seconds"] < TARGETS["pipeline_seconds"]},
-        "peak_rss": {"target": "< 1.5 GiB", "value": p["peak_rss_bytes"], "met": p["peak_rss_bytes"] < TARGETS["peak_rss_bytes"]},
+        "pipeline_seconds": {
+            "target": f"< {TARGETS['pipeline_seconds']:g} s",
+            "value": p["seconds"],
+            "met": p["seconds"] < TARGETS["pipeline_seconds"],
+        },
+        "peak_rss": {
+            "target": "< 1.5 GiB",
+            "value": p["peak_rss_bytes"],
+            "met": p["peak_rss_bytes"] < TARGETS["peak_rss_bytes"],
+        },
     }
     if "pipeline_no_analysis" in res:
         q = res["pipeline_no_analysis"]
-        out["pipeline_seconds_no_analysis"] = {"target": f"< {TARGETS['pipeline_seconds']:g} s (build without analysis)",
-                                               "value": q["seconds"], "met": q["seconds"] < TARGETS["pipeline_seconds"]}
-        out["peak_rss_no_analysis"] = {"target": "< 1.5 GiB (build without analysis)", "value": q["peak_rss_bytes"],
-                                       "met": q["peak_rss_bytes"] < TARGETS["peak_rss_bytes"]}
+        out["pipeline_seconds_no_analysis"] = {
+            "target": f"< {TARGETS['pipeline_seconds']:g} s (build without analysis)",
+            "value": q["seconds"],
+            "met": q["seconds"] < TARGETS["pipeline_seconds"],
+        }
+        out["peak_rss_no_analysis"] = {
+            "target": "< 1.5 GiB (build without analysis)",
+            "value": q["peak_rss_bytes"],
+            "met": q["peak_rss_bytes"] < TARGETS["peak_rss_bytes"],
+        }
     if "speedup" in res:
-        out["speedup"] = {"target": f">= {TARGETS['speedup']:g}x", "value": res["speedup"], "met": res["speedup"] >= TARGETS["speedup"],
-                          "lower_bound": res.get("speedup_lower_bound", False)}
+        out["speedup"] = {
+            "target": f">= {TARGETS['speedup']:g}x",
+            "value": res["speedup"],
+            "met": res["speedup"] >= TARGETS["speedup"],
+            "lower_bound": res.get("speedup_lower_bound", False),
+        }
     if "slowest_query" in res:
         s = res["slowest_query"]
         value = s["timeout"] if "timeout" in s else s["first_seconds"]
         over = res.get("queries_over_target", [])
         out["named_queries"] = {
             "target": f"< {TARGETS['named_query_seconds']:g} s each (first run in a fresh process)",
-            "value": value, "slowest": s["name"] + (" timed out" if "timeout" in s else ""),
+            "value": value,
+            "slowest": s["name"] + (" timed out" if "timeout" in s else ""),
             "over_target": over,
             "met": not over,
         }
@@ -710,9 +772,15 @@ def render(report: dict) -> str:
     cols = report["corpora"]
     lines = []
     env = report["environment"]
-    lines.append(f"Python {env['python']}, pyoxigraph {env['pyoxigraph']}, rdflib {env['rdflib']}, "
-                 f"{env['cpus']} CPUs, {env['memory_bytes'] / 2**30:.0f} GiB, graphkit {env['git_commit']}"
-                 + (f" (+ uncommitted changes in {len(env['graphkit_dirty_files'])} graphkit files)" if env["graphkit_dirty_files"] else ""))
+    lines.append(
+        f"Python {env['python']}, pyoxigraph {env['pyoxigraph']}, rdflib {env['rdflib']}, "
+        f"{env['cpus']} CPUs, {env['memory_bytes'] / 2**30:.0f} GiB, graphkit {env['git_commit']}"
+        + (
+            f" (+ uncommitted changes in {len(env['graphkit_dirty_files'])} graphkit files)"
+            if env["graphkit_dirty_files"]
+            else ""
+        )
+    )
     lines.append("")
 
     def g(res, *path):
@@ -742,17 +810,28 @@ def render(report: dict) -> str:
     row("  N-Triples file", lambda c: f"{_mib(c['pipeline']['nt_bytes'])} ({c['pipeline']['nt_triples']:,} lines)")
     if any("pipeline_no_analysis" in c for c in cols):
         rows.append(("same, build(..., analysis=False)", ["" for _ in cols]))
-        row("  wall seconds (build + export)", lambda c: f"{_s(g(c, 'pipeline_no_analysis', 'seconds'))} ({_s(g(c, 'pipeline_no_analysis', 'build_seconds'))} + {_s(g(c, 'pipeline_no_analysis', 'export_seconds'))})" if g(c, "pipeline_no_analysis") else "—")
+        row(
+            "  wall seconds (build + export)",
+            lambda c: (
+                f"{_s(g(c, 'pipeline_no_analysis', 'seconds'))} ({_s(g(c, 'pipeline_no_analysis', 'build_seconds'))} + {_s(g(c, 'pipeline_no_analysis', 'export_seconds'))})"
+                if g(c, "pipeline_no_analysis")
+                else "—"
+            ),
+        )
         row("  quads", lambda c: f"{g(c, 'pipeline_no_analysis', 'quads'):,}" if g(c, "pipeline_no_analysis") else "—")
         row("  peak RSS", lambda c: _mib(g(c, "pipeline_no_analysis", "peak_rss_bytes")))
         row("  store on disk (du)", lambda c: _mib(g(c, "pipeline_no_analysis", "store_bytes")))
     rows.append(("rebuilds (on a copy)", ["" for _ in cols]))
     row("  full build, no export", lambda c: _s(c["rebuild"]["full_build_seconds"]))
     row("  no-op rebuild", lambda c: _s(c["rebuild"]["noop_seconds"]))
-    row("  one digest edited", lambda c: _s(c["rebuild"]["incremental_seconds"]) + f" ({c['rebuild']['incremental_changed']} changed)")
+    row(
+        "  one digest edited",
+        lambda c: _s(c["rebuild"]["incremental_seconds"]) + f" ({c['rebuild']['incremental_changed']} changed)",
+    )
     rows.append(("named queries, seconds (first / warm)", ["" for _ in cols]))
     names = sorted({n for c in cols for n in c.get("named_queries", {})})
     for n in names:
+
         def fq(c, n=n):
             q = c.get("named_queries", {}).get(n)
             if q is None:
@@ -762,26 +841,64 @@ def render(report: dict) -> str:
             if "timeout" in q:
                 return f"> {q['timeout']:g} (timeout)"
             return f"{_s(q['first_seconds'])} / {_s(q['warm_seconds'])}"
+
         row(f"  {n}", fq)
-    row("  slowest (first run)", lambda c: (f"{c['slowest_query']['name']} " + (f"> {c['slowest_query']['timeout']:g}" if "timeout" in c["slowest_query"] else _s(c["slowest_query"]["first_seconds"]))) if "slowest_query" in c else "—")
+    row(
+        "  slowest (first run)",
+        lambda c: (
+            (
+                f"{c['slowest_query']['name']} "
+                + (
+                    f"> {c['slowest_query']['timeout']:g}"
+                    if "timeout" in c["slowest_query"]
+                    else _s(c["slowest_query"]["first_seconds"])
+                )
+            )
+            if "slowest_query" in c
+            else "—"
+        ),
+    )
     row("  over 0.3 s", lambda c: f"{len(c.get('queries_over_target', []))} of {len(c.get('named_queries', {}))}")
-    row("theme-count SPARQL, graphkit (first / warm)", lambda c: f"{_s(c['theme_count_graphkit']['first_seconds'])} / {_s(c['theme_count_graphkit']['warm_seconds'])}")
+    row(
+        "theme-count SPARQL, graphkit (first / warm)",
+        lambda c: f"{_s(c['theme_count_graphkit']['first_seconds'])} / {_s(c['theme_count_graphkit']['warm_seconds'])}",
+    )
     if any("baseline" in c for c in cols):
         rows.append(("naive baseline (rdflib Graph + Turtle)", ["" for _ in cols]))
         lb = lambda c: "> " if g(c, "baseline", "lower_bound") else ""  # noqa: E731
         row("  wall seconds", lambda c: lb(c) + _s(g(c, "baseline", "seconds")) + (" (stopped)" if lb(c) else ""))
         row("    parse + map", lambda c: _s(g(c, "baseline", "parse_map_seconds")))
         row("    parse + map + g.add", lambda c: _s(g(c, "baseline", "load_seconds")))
-        row("    serialize Turtle", lambda c: (f"> {_s(g(c, 'baseline', 'seconds') - g(c, 'baseline', 'load_seconds'))} (stopped)"
-                                             if lb(c) and g(c, "baseline", "load_seconds") is not None else _s(g(c, "baseline", "serialize_seconds"))))
+        row(
+            "    serialize Turtle",
+            lambda c: (
+                f"> {_s(g(c, 'baseline', 'seconds') - g(c, 'baseline', 'load_seconds'))} (stopped)"
+                if lb(c) and g(c, "baseline", "load_seconds") is not None
+                else _s(g(c, "baseline", "serialize_seconds"))
+            ),
+        )
         row("  triples in graph", lambda c: f"{g(c, 'baseline', 'triples'):,}" if g(c, "baseline") else "—")
         row("  peak RSS", lambda c: _mib(g(c, "baseline", "peak_rss_bytes")))
-        row("  theme-count SPARQL (first / warm)", lambda c: f"{_s(g(c, 'baseline', 'theme_count', 'first_seconds'))} / {_s(g(c, 'baseline', 'theme_count', 'warm_seconds'))}" if g(c, "baseline") else "—")
-        row("speed-up graphkit vs baseline", lambda c: (("> " if c.get("speedup_lower_bound") else "") + f"{c['speedup']:.1f}x") if "speedup" in c else "—")
+        row(
+            "  theme-count SPARQL (first / warm)",
+            lambda c: (
+                f"{_s(g(c, 'baseline', 'theme_count', 'first_seconds'))} / {_s(g(c, 'baseline', 'theme_count', 'warm_seconds'))}"
+                if g(c, "baseline")
+                else "—"
+            ),
+        )
+        row(
+            "speed-up graphkit vs baseline",
+            lambda c: (
+                (("> " if c.get("speedup_lower_bound") else "") + f"{c['speedup']:.1f}x") if "speedup" in c else "—"
+            ),
+        )
         row("peak memory baseline / graphkit", lambda c: f"{c['memory_ratio']:.1f}x" if "memory_ratio" in c else "—")
 
     headers = ["", *[c["label"] for c in cols]]
-    widths = [max(len(headers[i]), *(len(r[0]) if i == 0 else len(r[1][i - 1]) for r in rows)) for i in range(len(headers))]
+    widths = [
+        max(len(headers[i]), *(len(r[0]) if i == 0 else len(r[1][i - 1]) for r in rows)) for i in range(len(headers))
+    ]
     fmt = lambda cells: "  ".join(c.ljust(widths[0]) if i == 0 else c.rjust(widths[i]) for i, c in enumerate(cells))  # noqa: E731
     lines.append(fmt(headers))
     lines.append("  ".join("-" * w for w in widths))
@@ -794,19 +911,33 @@ def render(report: dict) -> str:
             lines.append(f"Targets ({c['label']}):")
             for k, t in c["targets"].items():
                 v = t["value"]
-                shown = _mib(v) if k.startswith("peak_rss") else (("> " if t.get("lower_bound") else "") + f"{v:.1f}x") if k == "speedup" else f"{v:.3f} s" if "slowest" not in t or "timed out" not in t["slowest"] else f"> {v:g} s"
+                shown = (
+                    _mib(v)
+                    if k.startswith("peak_rss")
+                    else (("> " if t.get("lower_bound") else "") + f"{v:.1f}x")
+                    if k == "speedup"
+                    else f"{v:.3f} s"
+                    if "slowest" not in t or "timed out" not in t["slowest"]
+                    else f"> {v:g} s"
+                )
                 extra = f" ({t['slowest']}; {len(t['over_target'])} queries over target)" if "slowest" in t else ""
-                lines.append(f"  {'MET    ' if t['met'] else 'MISSED '} {k:<17} {t['target']:<48} measured {shown}{extra}")
+                lines.append(
+                    f"  {'MET    ' if t['met'] else 'MISSED '} {k:<17} {t['target']:<48} measured {shown}{extra}"
+                )
         if "profile" in c:
             pr = c["profile"]
             lines.append("")
-            lines.append(f"Profile of the build ({c['label']}, cProfile, {pr['wall_seconds_profiled']:.1f} s under the profiler):")
+            lines.append(
+                f"Profile of the build ({c['label']}, cProfile, {pr['wall_seconds_profiled']:.1f} s under the profiler):"
+            )
             lines.append("  phases (cumulative seconds):")
             for k, v in sorted(pr["phases"].items(), key=lambda kv: -kv[1]):
                 lines.append(f"    {v:8.2f}  {k}")
             for th in pr.get("threads", []):
-                lines.append(f"  thread {th['name']}: alive {th['alive_seconds']:.2f} s, bulk_load {th['bulk_load_seconds']:.2f} s "
-                             f"in {th['bulk_load_calls']} calls, idle (waiting for batches) {th['idle_seconds']:.2f} s")
+                lines.append(
+                    f"  thread {th['name']}: alive {th['alive_seconds']:.2f} s, bulk_load {th['bulk_load_seconds']:.2f} s "
+                    f"in {th['bulk_load_calls']} calls, idle (waiting for batches) {th['idle_seconds']:.2f} s"
+                )
             lines.append("  main thread, top functions by own time:")
             lines.append(f"    {'tottime':>8} {'cumtime':>8} {'calls':>10}  function")
             for e in pr["by_tottime"][:20]:
@@ -819,20 +950,41 @@ def main(argv=None) -> int:
         return _worker_main(*sys.argv[2:5])
     sys.path.insert(0, str(REPO))  # this checkout's graphkit, whatever the editable install says
     ap = argparse.ArgumentParser(description="Benchmark graphkit's build against a naive rdflib baseline.")
-    ap.add_argument("--synthetic", type=int, default=10_000, metavar="N", help="synthetic digests (default 10000; 0 to skip)")
-    ap.add_argument("--corpus", default=str(DEFAULT_CORPUS) if DEFAULT_CORPUS.is_dir() else "",
-                    help=f"a real digest folder (default {DEFAULT_CORPUS} if it exists; '' to skip)")
+    ap.add_argument(
+        "--synthetic", type=int, default=10_000, metavar="N", help="synthetic digests (default 10000; 0 to skip)"
+    )
+    ap.add_argument(
+        "--corpus",
+        default=str(DEFAULT_CORPUS) if DEFAULT_CORPUS.is_dir() else "",
+        help=f"a real digest folder (default {DEFAULT_CORPUS} if it exists; '' to skip)",
+    )
     ap.add_argument("--skip-baseline", action="store_true", help="do not run the naive rdflib baseline")
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     ap.add_argument("--profile", action="store_true", help="also profile the build with cProfile")
     ap.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus (default 1)")
-    ap.add_argument("--table-scale", type=float, default=1.0, help="rows per table relative to the real corpus (default 1.0)")
-    ap.add_argument("--converter", choices=("fast", "from_n3"), default="fast",
-                    help="baseline's N-Triples term → rdflib term conversion (default: a cached hand-written one)")
-    ap.add_argument("--query-timeout", type=float, default=30.0, metavar="S",
-                    help="stop a named query after this many seconds (default 30)")
-    ap.add_argument("--baseline-timeout", type=float, default=1800.0, metavar="S",
-                    help="stop the baseline after this many seconds and report its time as a lower bound (default 1800)")
+    ap.add_argument(
+        "--table-scale", type=float, default=1.0, help="rows per table relative to the real corpus (default 1.0)"
+    )
+    ap.add_argument(
+        "--converter",
+        choices=("fast", "from_n3"),
+        default="fast",
+        help="baseline's N-Triples term → rdflib term conversion (default: a cached hand-written one)",
+    )
+    ap.add_argument(
+        "--query-timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="stop a named query after this many seconds (default 30)",
+    )
+    ap.add_argument(
+        "--baseline-timeout",
+        type=float,
+        default=1800.0,
+        metavar="S",
+        help="stop the baseline after this many seconds and report its time as a lower bound (default 1800)",
+    )
     ap.add_argument("--keep-outputs", action="store_true", help="keep the exported .nt and the baseline's .ttl")
     args = ap.parse_args(argv)
     log = lambda msg: print(msg, file=sys.stderr, flush=True)  # noqa: E731
@@ -842,8 +994,12 @@ def main(argv=None) -> int:
     if args.corpus:
         corpora.append((Path(args.corpus).name or "corpus", Path(args.corpus)))
     if args.synthetic > 0:
-        corpora.append((f"synthetic-{args.synthetic}" + (f"-x{args.table_scale:g}" if args.table_scale != 1.0 else ""),
-                        ensure_synthetic(args.synthetic, args.seed, args.table_scale, log)))
+        corpora.append(
+            (
+                f"synthetic-{args.synthetic}" + (f"-x{args.table_scale:g}" if args.table_scale != 1.0 else ""),
+                ensure_synthetic(args.synthetic, args.seed, args.table_scale, log),
+            )
+        )
     for label, path in corpora:
         res = bench_corpus(label, path, args, log)
         if label.startswith("synthetic"):

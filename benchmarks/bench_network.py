@@ -38,12 +38,13 @@ def run(cmd: list[str]) -> tuple[float, int, str]:
 STEPS = r"""
 import json, sys, time, resource
 from graphkit.graph import KnowledgeGraph
-from graphkit.analysis import core
-from graphkit import centrality, communities
+from graphkit.network.analysis import core
+from graphkit.network import centrality
+from graphkit.network import communities
 kg = KnowledgeGraph(sys.argv[1])
 out = {}
 t = time.perf_counter(); data = kg.projection(); out["projection_load_s"] = time.perf_counter() - t
-from graphkit.project import to_networkx
+from graphkit.network.project import to_networkx
 t = time.perf_counter(); g = to_networkx(data); out["networkx_graph_s"] = time.perf_counter() - t
 c = core(g)
 out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
@@ -64,21 +65,29 @@ def bench(label: str, corpus: Path) -> dict:
     res: dict = {"label": label, "digests": len(list(corpus.glob("*.md")))}
     res["build_s"], rss, _ = run([sys.executable, "-m", "graphkit.cli", "build", "-q", str(corpus), "--out", str(kg)])
     res["build_peak_mib"] = rss / 1024
-    res["build_no_analysis_s"], _, _ = run([sys.executable, "-m", "graphkit.cli", "build", "-q", "--no-analysis",
-                                            str(corpus), "--out", str(work / "kg2")])
+    res["build_no_analysis_s"], _, _ = run(
+        [sys.executable, "-m", "graphkit.cli", "build", "-q", "--no-analysis", str(corpus), "--out", str(work / "kg2")]
+    )
     _, _, text = run([sys.executable, "-c", STEPS, str(kg)])
     res.update(json.loads(text))
     gk = [sys.executable, "-m", "graphkit.cli"]
     res["rank_s"], _, _ = run(gk + ["rank", "--store", str(kg), "--type", "technology", "--top", "20", "--json"])
-    res["rank_betweenness_s"], _, _ = run(gk + ["rank", "--store", str(kg), "--type", "theme", "--by", "betweenness", "--json"])
+    res["rank_betweenness_s"], _, _ = run(
+        gk + ["rank", "--store", str(kg), "--type", "theme", "--by", "betweenness", "--json"]
+    )
     res["clusters_s"], _, _ = run(gk + ["clusters", "--store", str(kg), "--json"])
-    top_theme = json.loads(run(gk + ["rank", "--store", str(kg), "--type", "theme", "--top", "1", "--json"])[2])[0]["iri"]
-    _, _, sig = run(gk + ["query", "--store", str(kg), "--format", "json",
-                          "SELECT ?s WHERE { ?s a gk:Signal } ORDER BY ?s LIMIT 1"])
+    top_theme = json.loads(run(gk + ["rank", "--store", str(kg), "--type", "theme", "--top", "1", "--json"])[2])[0][
+        "iri"
+    ]
+    _, _, sig = run(
+        gk + ["query", "--store", str(kg), "--format", "json", "SELECT ?s WHERE { ?s a gk:Signal } ORDER BY ?s LIMIT 1"]
+    )
     signal = json.loads(sig)[0]["s"]
     res["related_signal_s"], _, _ = run(gk + ["related", signal, "--store", str(kg), "--json"])
     res["related_theme_s"], _, _ = run(gk + ["related", top_theme, "--store", str(kg), "--json"])
-    res["related_free_text_s"], _, _ = run(gk + ["related", "sensors for coastal flooding", "--store", str(kg), "--json"])
+    res["related_free_text_s"], _, _ = run(
+        gk + ["related", "sensors for coastal flooding", "--store", str(kg), "--json"]
+    )
     return res
 
 
@@ -95,7 +104,10 @@ def main() -> None:
     if args.synthetic:
         synth = OUT / f"synth-{args.synthetic}"
         if not synth.is_dir():
-            subprocess.run([sys.executable, str(HERE / "synth.py"), str(synth), "-n", str(args.synthetic), "--seed", "1"], check=True)
+            subprocess.run(
+                [sys.executable, str(HERE / "synth.py"), str(synth), "-n", str(args.synthetic), "--seed", "1"],
+                check=True,
+            )
         results.append(bench(f"synthetic {args.synthetic}", synth))
     if args.json:
         print(json.dumps(results, indent=2))

@@ -22,6 +22,7 @@ Results are printed and written to benchmarks/out/results-push-<name>.json.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import shutil
 import sys
@@ -35,9 +36,9 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 
 from graphkit.build import build  # noqa: E402
 from graphkit.graph import KnowledgeGraph  # noqa: E402
-from graphkit.queries import named_queries  # noqa: E402
-from graphkit.remote import RemoteGraph, endpoint, local_graphs, push  # noqa: E402
-from graphkit.serve import OxigraphServer, free_port  # noqa: E402
+from graphkit.publish.remote import RemoteGraph, endpoint, local_graphs, push  # noqa: E402
+from graphkit.publish.serve import OxigraphServer, free_port  # noqa: E402
+from graphkit.store.queries import named_queries  # noqa: E402
 
 
 def load() -> str:
@@ -96,10 +97,18 @@ def main() -> None:
         kg = work / "kg"
         report, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
         graphs, _ = local_graphs(kg)
-        out.update(digests=report.digests, quads=report.quads, graphs=len(graphs),
-                   nt_bytes=sum(g.path.stat().st_size for g in graphs), build_s=round(secs, 2))
-        print(f"{name}: {report.digests} digests, {report.quads:,} quads, {len(graphs)} graphs, "
-              f"{out['nt_bytes'] / 1e6:.1f} MB N-Triples; build {secs:.1f} s (load {out['load_before']})", flush=True)
+        out.update(
+            digests=report.digests,
+            quads=report.quads,
+            graphs=len(graphs),
+            nt_bytes=sum(g.path.stat().st_size for g in graphs),
+            build_s=round(secs, 2),
+        )
+        print(
+            f"{name}: {report.digests} digests, {report.quads:,} quads, {len(graphs)} graphs, "
+            f"{out['nt_bytes'] / 1e6:.1f} MB N-Triples; build {secs:.1f} s (load {out['load_before']})",
+            flush=True,
+        )
 
         if not args.skip_update:
             with OxigraphServer(work / "remote-update", port=free_port(), read_only=False) as server:
@@ -113,46 +122,72 @@ def main() -> None:
             ep = endpoint(server.query_url)
             r = push(kg, ep, jobs=args.jobs)
             out["full_push_gsp"] = summary(r) | {"jobs": args.jobs}
-            print(f"full push, Graph Store Protocol, {args.jobs} in flight: {r.seconds:.2f} s, {r.requests} requests, "
-                  f"{r.bytes / r.seconds / 1e6:.1f} MB/s", flush=True)
+            print(
+                f"full push, Graph Store Protocol, {args.jobs} in flight: {r.seconds:.2f} s, {r.requests} requests, "
+                f"{r.bytes / r.seconds / 1e6:.1f} MB/s",
+                flush=True,
+            )
             r = push(kg, ep)
             out["noop_push"] = summary(r)
             print(f"no-op push: {r.seconds:.3f} s", flush=True)
             edited = edit_one(digests)
-            rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
+            _rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
             r = push(kg, ep, jobs=args.jobs)
-            out["incremental"] = {"rebuild_s": round(secs, 2), "edited": edited.name, **summary(r),
-                                  "sent": r.added + r.changed}
-            print(f"after editing one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
-                  f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
-                  f"{r.bytes / 1e6:.2f} MB)", flush=True)
+            out["incremental"] = {
+                "rebuild_s": round(secs, 2),
+                "edited": edited.name,
+                **summary(r),
+                "sent": r.added + r.changed,
+            }
+            print(
+                f"after editing one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
+                f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
+                f"{r.bytes / 1e6:.2f} MB)",
+                flush=True,
+            )
 
             themed = add_theme(digests)
-            rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
+            _rb, secs = timed(lambda: build([digests], kg, analysis=not args.no_analysis))
             r = push(kg, ep, jobs=args.jobs)
             out["incremental_new_theme"] = {"rebuild_s": round(secs, 2), "edited": themed.name, **summary(r)}
-            print(f"after adding a new theme to one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
-                  f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
-                  f"{r.bytes / 1e6:.2f} MB)", flush=True)
+            print(
+                f"after adding a new theme to one digest: rebuild {secs:.2f} s, push {r.seconds:.2f} s "
+                f"({len(r.changed)} graphs: {', '.join(g.rsplit('/', 1)[-1] for g in r.changed)}; "
+                f"{r.bytes / 1e6:.2f} MB)",
+                flush=True,
+            )
 
             local = KnowledgeGraph(kg)
             theme = local.named("top-themes").records()[0]["label"]
             tech = local.named("top-technologies").records()[0]["label"]
             article = local.query("SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1").rows[0][0]
-            values = {"theme": theme, "technology": tech, "article": article, "keyword": theme, "category": "technology"}
+            values = {
+                "theme": theme,
+                "technology": tech,
+                "article": article,
+                "keyword": theme,
+                "category": "technology",
+            }
             rows = []
             print(f"{'query':<26}{'remote first':>13}{'remote best':>12}{'local best':>11}{'rows':>6}", flush=True)
             for qname, q in named_queries().items():
                 params = {p: values[p] for p in q.params}
                 remote = RemoteGraph(ep)
                 remote.dataset_mode()  # the one-off probe is not part of a query's latency
-                res, first = timed(lambda: remote.named(qname, params))
-                best = min(timed(lambda: remote.named(qname, params))[1] for _ in range(3))
-                local_best = min(timed(lambda: local.named(qname, params))[1] for _ in range(3))
+                res, first = timed(functools.partial(remote.named, qname, params))
+                best = min(timed(functools.partial(remote.named, qname, params))[1] for _ in range(3))
+                local_best = min(timed(functools.partial(local.named, qname, params))[1] for _ in range(3))
                 lres = local.named(qname, params)
                 assert res.rows == lres.rows or len(res.rows) == len(lres.rows), qname
-                rows.append({"query": qname, "remote_first_s": round(first, 4), "remote_best_s": round(best, 4),
-                             "local_best_s": round(local_best, 4), "rows": len(res.rows)})
+                rows.append(
+                    {
+                        "query": qname,
+                        "remote_first_s": round(first, 4),
+                        "remote_best_s": round(best, 4),
+                        "local_best_s": round(local_best, 4),
+                        "rows": len(res.rows),
+                    }
+                )
                 print(f"{qname:<26}{first:>13.3f}{best:>12.3f}{local_best:>11.3f}{len(res.rows):>6}", flush=True)
             out["queries"] = rows
         out["load_after"] = load()

@@ -29,7 +29,9 @@ OUT = HERE / "out"
 STEPS = r"""
 import json, resource, sys, time, tempfile, os
 from graphkit.graph import KnowledgeGraph
-from graphkit import trends, weaksignals, plot
+from graphkit.timeline import trends
+from graphkit.timeline import weaksignals
+from graphkit.timeline import plot
 kg = KnowledgeGraph(sys.argv[1])
 out = {}
 def timed(name, f, repeat=1):
@@ -70,7 +72,7 @@ print(json.dumps(out))
 LOADER = r"""
 import json, sys, time
 from graphkit.graph import KnowledgeGraph
-from graphkit import trends
+from graphkit.timeline import trends
 kg = KnowledgeGraph(sys.argv[1])
 how = sys.argv[2]
 t = time.perf_counter()
@@ -89,12 +91,16 @@ print(json.dumps([dt, len(recs), hashlib.sha256(json.dumps(recs, sort_keys=True)
 def loaders(store: Path) -> dict:
     """Each way of reading the article records, in its own fresh process (best of 2)."""
     out, digests = {}, set()
-    for how, name in (("cache", "records: build cache (network.json fragments; the CLI)"),
-                      ("projection", "records: assembled projection"), ("sparql", "records: SPARQL")):
+    for how, name in (
+        ("cache", "records: build cache (network.json fragments; the CLI)"),
+        ("projection", "records: assembled projection"),
+        ("sparql", "records: SPARQL"),
+    ):
         best = None
         for _ in range(2):
-            proc = subprocess.run([sys.executable, "-c", LOADER, str(store), how], capture_output=True, text=True,
-                                  cwd=REPO, check=True)
+            proc = subprocess.run(
+                [sys.executable, "-c", LOADER, str(store), how], capture_output=True, text=True, cwd=REPO, check=True
+            )
             dt, _, digest = json.loads(proc.stdout)
             digests.add(digest)
             best = dt if best is None else min(best, dt)
@@ -107,15 +113,20 @@ def ensure_store(corpus: Path, name: str) -> Path:
     kg = OUT / "runs" / name / "kg"
     if not (kg / "CURRENT").exists():
         print(f"building {corpus} into {kg} …", file=sys.stderr)
-        subprocess.run([sys.executable, "-m", "graphkit.cli", "build", str(corpus), "--out", str(kg), "--quiet"],
-                       check=True, cwd=REPO, stdout=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "graphkit.cli", "build", str(corpus), "--out", str(kg), "--quiet"],
+            check=True,
+            cwd=REPO,
+            stdout=sys.stderr,
+        )
     return kg
 
 
 def cli_wall(store: Path, *args: str) -> float:
     t = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)], capture_output=True,
-                          text=True, cwd=REPO)
+    proc = subprocess.run(
+        [sys.executable, "-m", "graphkit.cli", *args, "--store", str(store)], capture_output=True, text=True, cwd=REPO
+    )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
         raise SystemExit(f"graphkit {' '.join(args)} failed: {proc.stderr.strip()}")
@@ -152,8 +163,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--synthetic", type=int, default=10000, help="synthetic digests (0: none)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--corpus", default=str(REPO.parent / "shared" / "corpus" / "futures"),
-                    help="a real digest folder ('': none)")
+    ap.add_argument(
+        "--corpus", default=str(REPO.parent / "shared" / "corpus" / "futures"), help="a real digest folder ('': none)"
+    )
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     runs = {}
@@ -163,8 +175,19 @@ def main() -> None:
     if args.synthetic:
         synth = OUT / f"synth-{args.synthetic}"
         if not synth.is_dir() or len(list(synth.glob("*.md"))) != args.synthetic:
-            subprocess.run([sys.executable, str(HERE / "synth.py"), str(synth), "-n", str(args.synthetic), "--seed",
-                            str(args.seed)], check=True, cwd=REPO)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "synth.py"),
+                    str(synth),
+                    "-n",
+                    str(args.synthetic),
+                    "--seed",
+                    str(args.seed),
+                ],
+                check=True,
+                cwd=REPO,
+            )
         kg = ensure_store(synth, f"trends-{args.synthetic}")
         from graphkit.graph import KnowledgeGraph
 

@@ -37,13 +37,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "out"
 CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 PHASES = r"""
 import json, sys, time
 from graphkit.graph import KnowledgeGraph
-from graphkit import viz
+from graphkit.publish import viz
 kg = KnowledgeGraph(sys.argv[1])
 out = {}
 t = time.perf_counter(); proj = kg.projection(); out["projection_s"] = time.perf_counter() - t
@@ -125,7 +133,9 @@ def browser_times(pages: dict[int, Path]) -> dict[int, dict]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--store", help="graph folder to draw (default: the synthetic graph, see above)")
-    ap.add_argument("--synthetic", type=int, default=10000, help="synthetic corpus size when no --store (default 10000)")
+    ap.add_argument(
+        "--synthetic", type=int, default=10000, help="synthetic corpus size when no --store (default 10000)"
+    )
     ap.add_argument("--sizes", default="300,2000,10000", help="--top values to request")
     ap.add_argument("--browser", default="2000", help="sizes to open in Chromium ('' for none)")
     ap.add_argument("--repeat", type=int, default=2, help="runs of the CLI per size; the best is kept")
@@ -145,8 +155,21 @@ def main() -> None:
         page = out_dir / f"viz-{n}.html"
         best = None
         for _ in range(max(1, args.repeat)):
-            wall, summary = sh([sys.executable, "-m", "graphkit.cli", "viz", "--store", str(kg), "-o", str(page),
-                                "--top", str(n), "--json"])
+            wall, summary = sh(
+                [
+                    sys.executable,
+                    "-m",
+                    "graphkit.cli",
+                    "viz",
+                    "--store",
+                    str(kg),
+                    "-o",
+                    str(page),
+                    "--top",
+                    str(n),
+                    "--json",
+                ]
+            )
             best = wall if best is None else min(best, wall)
         summary = json.loads(summary)
         res["sizes"][n] = dict(phases["sizes"][str(n)], cli_s=best, bytes=summary["bytes"], page=str(page))
@@ -160,16 +183,22 @@ def main() -> None:
     if args.json:
         print(json.dumps(res, indent=2))
         return
-    print(f"graph: {kg} — {res['graph_nodes']:,} nodes, {res['graph_edges']:,} edges; "
-          f"projection read {res['projection_s']:.2f} s, analysis {res['analysis_s']:.2f} s")
-    print(f"{'--top':>7} {'nodes':>7} {'edges':>7} {'CLI s':>7} {'select s':>9} {'facts s':>8} {'render s':>9} "
-          f"{'size':>9} {'stabilise':>10} {'to stable':>10} {'redraw':>8}")
+    print(
+        f"graph: {kg} — {res['graph_nodes']:,} nodes, {res['graph_edges']:,} edges; "
+        f"projection read {res['projection_s']:.2f} s, analysis {res['analysis_s']:.2f} s"
+    )
+    print(
+        f"{'--top':>7} {'nodes':>7} {'edges':>7} {'CLI s':>7} {'select s':>9} {'facts s':>8} {'render s':>9} "
+        f"{'size':>9} {'stabilise':>10} {'to stable':>10} {'redraw':>8}"
+    )
     for n, r in res["sizes"].items():
         stab = f"{r['stabilise_ms'] / 1000:.1f} s" if "stabilise_ms" in r else "-"
         wall = f"{r['load_to_stable_s']:.1f} s" if "load_to_stable_s" in r else "-"
         redraw = f"{r['redraw_ms']:.0f} ms" if "redraw_ms" in r else "-"
-        print(f"{n:>7,} {r['nodes']:>7,} {r['edges']:>7,} {r['cli_s']:>7.2f} {r['select_s']:>9.2f} {r['details_s']:>8.2f} "
-              f"{r['render_s']:>9.2f} {r['bytes'] / 1e6:>7.2f}MB {stab:>10} {wall:>10} {redraw:>8}")
+        print(
+            f"{n:>7,} {r['nodes']:>7,} {r['edges']:>7,} {r['cli_s']:>7.2f} {r['select_s']:>9.2f} {r['details_s']:>8.2f} "
+            f"{r['render_s']:>9.2f} {r['bytes'] / 1e6:>7.2f}MB {stab:>10} {wall:>10} {redraw:>8}"
+        )
     print(f"load average before {res['load_before'][0]:.2f}, after {res['load_after'][0]:.2f} ({res['cpus']} CPUs)")
 
 

@@ -26,7 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from graphkit.actors import extract_paths  # noqa: E402
+from graphkit.extract.actors import extract_paths  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "corpus" / "futures"
 DEFAULT_GOLD = ROOT.parent / "shared" / "corpus" / "actors_dev.yaml"
@@ -67,9 +67,19 @@ def score(predicted: dict[str, list[dict]], gold: dict[str, list[dict]]) -> dict
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * p * r / (p + r) if p + r else 0.0
-    return {"digests": len(gold), "gold": tp + fn, "predicted": tp + fp, "tp": tp, "fp": fp, "fn": fn,
-            "precision": round(p, 3), "recall": round(r, 3), "f1": round(f1, 3),
-            "type_accuracy": round(type_ok / tp, 3) if tp else 0.0, "errors": errors}
+    return {
+        "digests": len(gold),
+        "gold": tp + fn,
+        "predicted": tp + fp,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "precision": round(p, 3),
+        "recall": round(r, 3),
+        "f1": round(f1, 3),
+        "type_accuracy": round(type_ok / tp, 3) if tp else 0.0,
+        "errors": errors,
+    }
 
 
 def main(argv=None) -> int:
@@ -82,17 +92,20 @@ def main(argv=None) -> int:
     gold = yaml.safe_load(Path(args.gold).read_text(encoding="utf-8"))
     paths = sorted(Path(args.digests).glob("*.md"))
     t0 = time.perf_counter()
-    predicted, problems = extract_paths(paths)
+    predicted, _problems = extract_paths(paths)
     seconds = time.perf_counter() - t0
     result = score({k: [a.as_dict() for a in v] for k, v in predicted.items()}, gold)
     result["seconds"] = round(seconds, 3)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
-    print(f"{result['digests']} digests, {result['gold']} gold actors, {result['predicted']} predicted "
-          f"in {seconds:.2f} s")
-    print(f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
-          f"type accuracy {result['type_accuracy']:.3f}  (tp {result['tp']}, fp {result['fp']}, fn {result['fn']})")
+    print(
+        f"{result['digests']} digests, {result['gold']} gold actors, {result['predicted']} predicted in {seconds:.2f} s"
+    )
+    print(
+        f"precision {result['precision']:.3f}  recall {result['recall']:.3f}  F1 {result['f1']:.3f}  "
+        f"type accuracy {result['type_accuracy']:.3f}  (tp {result['tp']}, fp {result['fp']}, fn {result['fn']})"
+    )
     if args.errors:
         for kind, items in result["errors"].items():
             print(f"\n{kind} ({len(items)}):")

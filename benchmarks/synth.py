@@ -5,7 +5,7 @@
 The digests are shaped like the real ones (two format generations, same sections, same table
 layouts, same text lengths and counts), but every word comes from the small vocabulary below and
 nothing is read from a real corpus at generation time: the shape statistics were measured once on
-the 75 real digests of the test corpus (``graphkit.parse.parse_file`` on every file) and are
+the 75 real digests of the test corpus (``graphkit.ingest.parse.parse_file`` on every file) and are
 hard-coded in :data:`SHAPE`.
 
 Themes, keywords and technologies are drawn from combinatorial vocabularies with a Zipf-like
@@ -144,7 +144,6 @@ strengthens supports sustains tests transforms tracks turns unlocks weakens wide
 """.split()
 
 
-
 def _base_verb(verb: str) -> str:
     if verb.endswith("ies"):
         return verb[:-3] + "y"
@@ -155,7 +154,9 @@ def _base_verb(verb: str) -> str:
 
 BASE_VERBS = [_base_verb(v) for v in VERBS]
 CONNECTORS = "across among around beyond by for from in into of on over through toward under with within".split()
-OPENERS = "In ten years, | Over time, | As a result, | Meanwhile, | For now, | Increasingly, | Soon, | Today,".split(" | ")
+OPENERS = "In ten years, | Over time, | As a result, | Meanwhile, | For now, | Increasingly, | Soon, | Today,".split(
+    " | "
+)
 
 SYLLABLES = """
 ka lo mi ra ve tor zen qua fin dal mor sev nix pra lum cor vin tes bal gro hex ori syn vel
@@ -262,7 +263,7 @@ def build_vocabularies(seed: int) -> dict[str, Vocabulary]:
     syll = ["".join(t).capitalize() for t in itertools.product(SYLLABLES, repeat=3)]
     syll += ["".join(t).capitalize() for t in itertools.product(SYLLABLES, repeat=2)]
     brands = [f"{b} {rng.choice(TECH_SUFFIXES)}" if rng.random() < 0.4 else b for b in syll]
-    generic = [" ".join(w.capitalize() for w in l.split()) for l in adj_noun]
+    generic = [" ".join(w.capitalize() for w in label.split()) for label in adj_noun]
     size, s3, q3 = VOCAB["technology"]
     techs = pick([(brands, 0.6), (generic, 0.4)], size)
     return {
@@ -323,7 +324,11 @@ def pipe_table(header: list[str], rows: list[list[str]], right: set[int]) -> str
             out.append(c.rjust(widths[i]) if i in right else c.ljust(widths[i]))
         return "| " + " | ".join(out) + " |"
 
-    sep = "|" + "|".join(("-" * (w + 1) + ":") if i in right else (":" + "-" * (w + 1)) for i, w in enumerate(widths)) + "|"
+    sep = (
+        "|"
+        + "|".join(("-" * (w + 1) + ":") if i in right else (":" + "-" * (w + 1)) for i, w in enumerate(widths))
+        + "|"
+    )
     return "\n".join([fmt(header), sep, *(fmt(r) for r in rows)])
 
 
@@ -403,12 +408,14 @@ def old_digest(rng, did, title, pid, vocab, closest: list[tuple[str, str]], scal
     t = sh["signals"]
     rows = []
     for _ in range(_rows(rng, t["rows"], scale)):
-        rows.append([
-            name_text(rng, _normal(rng, t["name"])),
-            sentence_text(rng, _normal(rng, t["change"])).rstrip("."),
-            sentence_text(rng, _normal(rng, t["horizon"])).rstrip("."),
-            sentence_text(rng, _normal(rng, t["driving_force"])).rstrip("."),
-        ])
+        rows.append(
+            [
+                name_text(rng, _normal(rng, t["name"])),
+                sentence_text(rng, _normal(rng, t["change"])).rstrip("."),
+                sentence_text(rng, _normal(rng, t["horizon"])).rstrip("."),
+                sentence_text(rng, _normal(rng, t["driving_force"])).rstrip("."),
+            ]
+        )
     parts += ["## Signals", "", pipe_table(["Signal", "Change", "10y horizon", "Driving force"], rows, set()), ""]
     parts += ["## Closest", "", "\n".join(f"* [{t}]({i})" for i, t in closest)]
     return "\n".join(parts) + "\n"
@@ -421,21 +428,39 @@ def new_digest(rng, did, title, pid, vocab, scale: float = 1.0) -> str:
     parts = [_header(title, pid, False), "", f"__[External link]({_external_link(rng, title)})__", "", "", ""]
     parts += ["## Keywords", "", _bullets(_concepts(rng, vocab["keyword"], _normal(rng, sh["keywords"]))), ""]
     parts += ["## Themes", "", _bullets(_concepts(rng, vocab["theme"], _normal(rng, sh["themes"]))), ""]
-    parts += ["## Other", "", f"* Category: {_weighted(rng, SHAPE['category'])}", f"* Type: {_weighted(rng, SHAPE['type'])}", ""]
+    parts += [
+        "## Other",
+        "",
+        f"* Category: {_weighted(rng, SHAPE['category'])}",
+        f"* Type: {_weighted(rng, SHAPE['type'])}",
+        "",
+    ]
     parts += ["## Summary", "", sentence_text(rng, _normal(rng, sh["summary"])), ""]
     t = sh["signals"]
     rows = []
     for _ in range(_rows(rng, t["rows"], scale)):
-        rows.append([
-            name_text(rng, _normal(rng, t["name"])),
-            sentence_text(rng, _normal(rng, t["description"])),
-            sentence_text(rng, _normal(rng, t["change"])),
-            sentence_text(rng, _normal(rng, t["horizon"])),
-            sentence_text(rng, _normal(rng, t["driving_force"])),
-            _relevancy(rng),
-        ])
-    parts += ["## Signals", "", pipe_table(["name", "description", "change", "10-year", "driving-force", "relevancy"], rows, {5}), ""]
-    for table, heading in (("concerns", "Concerns"), ("behaviors", "Behaviors"), ("technologies", "Technologies"), ("issues", "Issues")):
+        rows.append(
+            [
+                name_text(rng, _normal(rng, t["name"])),
+                sentence_text(rng, _normal(rng, t["description"])),
+                sentence_text(rng, _normal(rng, t["change"])),
+                sentence_text(rng, _normal(rng, t["horizon"])),
+                sentence_text(rng, _normal(rng, t["driving_force"])),
+                _relevancy(rng),
+            ]
+        )
+    parts += [
+        "## Signals",
+        "",
+        pipe_table(["name", "description", "change", "10-year", "driving-force", "relevancy"], rows, {5}),
+        "",
+    ]
+    for table, heading in (
+        ("concerns", "Concerns"),
+        ("behaviors", "Behaviors"),
+        ("technologies", "Technologies"),
+        ("issues", "Issues"),
+    ):
         t = sh[table]
         n = _rows(rng, t["rows"], scale)
         if table == "technologies" and nameless_tech:
@@ -495,9 +520,9 @@ def check(paths: list[Path]) -> dict:
     """Parse every file with graphkit; count warnings that are not about page ids."""
     from collections import Counter
 
-    from graphkit.mapper import map_digest
-    from graphkit.normalize import label_key
-    from graphkit.parse import parse_file
+    from graphkit.core.normalize import label_key
+    from graphkit.extract.mapper import map_digest
+    from graphkit.ingest.parse import parse_file
 
     unexpected: list[str] = []
     page_warnings = 0
@@ -534,8 +559,12 @@ def main(argv=None) -> int:
     ap.add_argument("out_dir")
     ap.add_argument("-n", type=int, default=10_000, help="number of digests (default 10000)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--table-scale", type=float, default=1.0,
-                    help="multiply the rows of every table (default 1.0 = the real corpus's shape, ~250 triples/digest)")
+    ap.add_argument(
+        "--table-scale",
+        type=float,
+        default=1.0,
+        help="multiply the rows of every table (default 1.0 = the real corpus's shape, ~250 triples/digest)",
+    )
     ap.add_argument("--check", action="store_true", help="parse every file with graphkit and report")
     args = ap.parse_args(argv)
     paths = generate(args.out_dir, args.n, args.seed, args.table_scale)

@@ -13,11 +13,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .namespaces import GKD, PREFIXES, XSD
-from .normalize import label_key
-from .ntriples import with_graph
-from .queries import get_query
-from .store import GraphFolder, atomic_output, atomic_write, default_store_path, open_store
+from graphkit.core.namespaces import GKD, PREFIXES, XSD
+from graphkit.core.normalize import label_key
+from graphkit.core.ntriples import with_graph
+from graphkit.store.folder import GraphFolder, atomic_output, atomic_write, default_store_path, open_store
+from graphkit.store.queries import get_query
 
 #: Export formats: CLI name -> (pyoxigraph format attribute, keeps named graphs, file suffix).
 EXPORT_FORMATS = {
@@ -80,6 +80,29 @@ def term_value(term):
     return term.value
 
 
+def prepare_named(name: str, params: dict[str, str] | None) -> tuple[str, dict[str, str]]:
+    """The text of a named query and its checked parameters; :class:`QueryError` says what is wrong.
+
+    Concept parameters (``theme``, ``keyword``…) are matched on the normalised key (``gk:key``):
+    any surface form works and the lookup is an index hit instead of a filter over every label.
+    """
+    try:
+        q = get_query(name)
+    except KeyError as exc:
+        raise QueryError(exc.args[0]) from None
+    bound = dict(params or {})
+    unknown = sorted(set(bound) - set(q.params))
+    if unknown:
+        raise QueryError(f"query {name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(q.params) or 'none'}")
+    missing = [p for p in q.params if p not in bound]
+    if missing:
+        raise QueryError(f"query {name!r} needs --param {missing[0]}=VALUE ({q.params[missing[0]]})")
+    for key in q.params:
+        if key in CONCEPT_PARAMS:
+            bound[key] = label_key(bound[key])
+    return q.text, bound
+
+
 class KnowledgeGraph:
     """A built graph folder, opened read-only.
 
@@ -101,8 +124,8 @@ class KnowledgeGraph:
 
         Digests with no valid page date are left out, as they cannot be placed in a period.
         """
-        from .mapper import graph_iri, labels_graph_iri, ontology_graph_iri
-        from .periods import within
+        from graphkit.core.iris import graph_iri, labels_graph_iri, ontology_graph_iri
+        from graphkit.timeline.periods import within
 
         manifest = GraphFolder(self.path).manifest() or {}
         base = manifest.get("settings", {}).get("base") or GKD
@@ -113,7 +136,9 @@ class KnowledgeGraph:
                 graphs.append(graph_iri(did, base))
         return graphs
 
-    def query(self, sparql: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None) -> QueryResult:
+    def query(
+        self, sparql: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None
+    ) -> QueryResult:
         """Run a SPARQL query over the union of all graphs (or of ``graphs`` only).
 
         ``params`` binds variables to string literals (SPARQL substitutions), the safe way to put
@@ -124,7 +149,7 @@ class KnowledgeGraph:
         from pyoxigraph import Literal, NamedNode, QueryBoolean, QuerySolutions, Variable
 
         subs = {Variable(k): Literal(v) for k, v in (params or {}).items()}
-        scope = {"use_default_graph_as_union": True}
+        scope: dict = {"use_default_graph_as_union": True}
         if graphs is not None:
             nodes = [NamedNode(g) for g in graphs]
             scope = {"default_graph": nodes, "named_graphs": nodes}
@@ -154,24 +179,8 @@ class KnowledgeGraph:
 
     def named(self, name: str, params: dict[str, str] | None = None, *, graphs: list[str] | None = None) -> QueryResult:
         """Run a named query shipped with graphkit (see ``graphkit query --list``)."""
-        try:
-            q = get_query(name)
-        except KeyError as exc:
-            raise QueryError(exc.args[0]) from None
-        params = dict(params or {})
-        unknown = sorted(set(params) - set(q.params))
-        if unknown:
-            raise QueryError(f"query {name!r} has no parameter {unknown[0]!r}; it takes: {', '.join(q.params) or 'none'}")
-        missing = [p for p in q.params if p not in params]
-        if missing:
-            raise QueryError(f"query {name!r} needs --param {missing[0]}=VALUE ({q.params[missing[0]]})")
-        for key in q.params:
-            if key in CONCEPT_PARAMS:
-                # Concept parameters match the normalised key (gk:key): any surface form works and
-                # the lookup is an index hit instead of a filter over every label.
-                params[key] = label_key(params[key])
-        # RemoteGraph reuses this method with its own query(), which has no graph scope.
-        return self.query(q.text, params) if graphs is None else self.query(q.text, params, graphs=graphs)
+        text, bound = prepare_named(name, params)
+        return self.query(text, bound, graphs=graphs)
 
     # -- exports --------------------------------------------------------------------------------
 
@@ -215,9 +224,8 @@ class KnowledgeGraph:
 
     def _nt_files(self) -> list[tuple[Path, str]] | None:
         """(file, graph IRI) of the build's N-Triples cache in a fixed order, or None without one."""
-        from .analysis import analysis_graph_iri
-        from .build import ANALYSIS_NT, NT_CACHE, ONTOLOGY_NT, SHARED_NT
-        from .mapper import labels_graph_iri, ontology_graph_iri
+        from graphkit.core.iris import analysis_graph_iri, labels_graph_iri, ontology_graph_iri
+        from graphkit.store.files import ANALYSIS_NT, NT_CACHE, ONTOLOGY_NT, SHARED_NT
 
         folder = GraphFolder(self.path)
         gen = folder.current()
@@ -225,8 +233,11 @@ class KnowledgeGraph:
         if gen is None or manifest is None or not (gen / NT_CACHE).is_dir():
             return None
         base = manifest["settings"]["base"]
-        special = {ONTOLOGY_NT: ontology_graph_iri(base), SHARED_NT: labels_graph_iri(base),
-                   ANALYSIS_NT: analysis_graph_iri(base)}
+        special = {
+            ONTOLOGY_NT: ontology_graph_iri(base),
+            SHARED_NT: labels_graph_iri(base),
+            ANALYSIS_NT: analysis_graph_iri(base),
+        }
         files = []
         for path in sorted((gen / NT_CACHE).iterdir()):
             graph = special.get(path.name) or f"{base}graph/article/{path.name[:-3]}"
@@ -236,9 +247,9 @@ class KnowledgeGraph:
     def network_cache(self) -> tuple[dict, dict] | None:
         """The build's per-digest projection fragments and merged concepts (``network.json``):
         ``(fragments by digest id, {concept IRI: [type, label]})``, or None without a cache."""
-        from .build import NETWORK_FILE
+        from graphkit.store.files import NETWORK_FILE
 
-        gen = GraphFolder(self.path).current()
+        gen = GraphFolder(self.path).live()
         try:
             data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
             return data["fragments"], data["concepts"]
@@ -246,11 +257,11 @@ class KnowledgeGraph:
             return None
 
     def projection(self) -> dict:
-        """Nodes and edges of the network projection (see :mod:`graphkit.project`).
+        """Nodes and edges of the network projection (see :mod:`graphkit.network.project`).
 
         Read from the build's cache when there is one, else from the store with SPARQL.
         """
-        from .project import assemble, projection_data
+        from graphkit.network.project import assemble, projection_data
 
         cache = self.network_cache()
         if cache is None:
@@ -260,19 +271,20 @@ class KnowledgeGraph:
 
     def network(self):
         """The projection as a networkx Graph (nodes keyed by IRI, typed, weighted edges)."""
-        from .project import to_networkx
+        from graphkit.network.project import to_networkx
 
         return to_networkx(self.projection())
 
     def analysis(self) -> dict:
-        """Centrality scores and communities (see :mod:`graphkit.analysis`).
+        """Centrality scores and communities (see :mod:`graphkit.network.analysis`).
 
         Read from the build's ``analysis.json``; a graph built with ``--no-analysis`` gets them
         computed now and cached beside the store (not written back into the graph).
         """
-        from .analysis import ANALYSIS_FILE, analyse
+        from graphkit.network.analysis import analyse
+        from graphkit.store.files import ANALYSIS_FILE
 
-        gen = GraphFolder(self.path).current()
+        gen = GraphFolder(self.path).live()
         try:
             return json.loads((gen / ANALYSIS_FILE).read_text("utf-8"))
         except (OSError, ValueError, TypeError):
@@ -313,7 +325,7 @@ class KnowledgeGraph:
 
     def stats(self) -> dict:
         """Counts: digests, quads, distinct triples, named graphs, entities per type."""
-        from .build import entity_counts
+        from graphkit.store.stats import entity_counts
 
         manifest = GraphFolder(self.path).manifest() or {}
         # The union repeats a triple once per graph that holds it (shared pages, concept types).

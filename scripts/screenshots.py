@@ -8,7 +8,7 @@
   tests/test_browser.py; set ``GRAPHKIT_CHROMIUM`` for another binary) once its layout has
   stabilised, with a signal selected so the details panel shows.
 * ``docs/img/weak-signal-map.png`` — ``graphkit signals-map --by theme --period quarter`` drawn by
-  :func:`graphkit.plot.write_png`, for the real corpus (``$GRAPHKIT_CORPUS`` or
+  :func:`graphkit.timeline.plot.write_png`, for the real corpus (``$GRAPHKIT_CORPUS`` or
   ``../shared/corpus/futures``) when it is there, else for the examples.
 
 Needs ``pip install -e '.[test]'`` (Playwright) and Chromium (``apt-get install chromium``). The
@@ -27,8 +27,16 @@ REPO = Path(__file__).resolve().parents[1]
 IMG = REPO / "docs" / "img"
 EXAMPLES = REPO / "examples" / "digests"
 CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1280, "height": 760}
 #: The signal whose details the graph screenshot shows (an examples digest's signal).
 SELECTED = "Community microgrids islanding during storms"
@@ -45,7 +53,7 @@ def graph_png(work: Path, output: Path) -> Path:
 
     from graphkit.build import build
     from graphkit.graph import KnowledgeGraph
-    from graphkit.viz import write_html
+    from graphkit.publish.viz import write_html
 
     build([EXAMPLES], work / "kg-examples")
     page_path = work / "graph.html"
@@ -90,9 +98,9 @@ def graph_png(work: Path, output: Path) -> Path:
 def map_png(work: Path, output: Path) -> tuple[Path, Path]:
     from graphkit.build import build
     from graphkit.graph import KnowledgeGraph
-    from graphkit.plot import write_png
-    from graphkit.trends import count_items, load_records, new_items
-    from graphkit.weaksignals import signal_map
+    from graphkit.timeline.plot import write_png
+    from graphkit.timeline.trends import count_items, load_records, new_items
+    from graphkit.timeline.weaksignals import signal_map
 
     source = corpus()
     build([source], work / "kg-map")

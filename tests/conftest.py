@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from graphkit.parse import parse_file
+from graphkit.ingest.parse import parse_file
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.serve import OxigraphServer, ServeError, find_server, free_port
+from graphkit.publish.serve import OxigraphServer, ServeError, find_server, free_port
 
 VIRTUOSO_BIN = "virtuoso-t"
 VIRTUOSO_USER, VIRTUOSO_PASSWORD = "dba", "dba"  # a fresh Virtuoso database's administrator
@@ -39,11 +39,18 @@ def oxigraph_binary() -> str:
         missing("the Oxigraph server (pip install 'oxigraph>=0.5,<0.6')")
 
 
-def start_oxigraph(location: Path | None, *, union: bool = True, timeout: float | None = None,
-                   port: int | None = None) -> OxigraphServer:
+def start_oxigraph(
+    location: Path | None, *, union: bool = True, timeout: float | None = None, port: int | None = None
+) -> OxigraphServer:
     """A read-write Oxigraph server on a free port (``location`` None: in memory)."""
-    return OxigraphServer(location, port=port or free_port(), read_only=False, timeout=timeout,
-                          union_default_graph=union, binary=oxigraph_binary()).start()
+    return OxigraphServer(
+        location,
+        port=port or free_port(),
+        read_only=False,
+        timeout=timeout,
+        union_default_graph=union,
+        binary=oxigraph_binary(),
+    ).start()
 
 
 _VIRTUOSO_INI = """\
@@ -101,24 +108,30 @@ class Virtuoso:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.http_port}"
 
-    def start(self, wait: float = 60.0) -> "Virtuoso":
+    def start(self, wait: float = 60.0) -> Virtuoso:
         self.folder.mkdir(parents=True, exist_ok=True)
         ini = self.folder / "virtuoso.ini"
         ini.write_text(_VIRTUOSO_INI.format(d=self.folder, sql_port=self.sql_port, http_port=self.http_port))
-        log = open(self.folder / "stdout.log", "ab")
-        self.process = subprocess.Popen([VIRTUOSO_BIN, "+foreground", "+configfile", str(ini)], stdout=log,
-                                        stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, cwd=self.folder,
-                                        start_new_session=True)
-        log.close()
+        with open(self.folder / "stdout.log", "ab") as log:
+            self.process = subprocess.Popen(
+                [VIRTUOSO_BIN, "+foreground", "+configfile", str(ini)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.folder,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + wait
         opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"Virtuoso stopped at once: {(self.folder / 'stdout.log').read_text()[-800:]}")
-            with contextlib.suppress(urllib.error.URLError, OSError):
-                with opener.open(f"{self.base}/sparql?query=ASK%7B%7D", timeout=2) as resp:
-                    if resp.status == 200:
-                        return self
+            with (
+                contextlib.suppress(urllib.error.URLError, OSError),
+                opener.open(f"{self.base}/sparql?query=ASK%7B%7D", timeout=2) as resp,
+            ):
+                if resp.status == 200:
+                    return self
             time.sleep(0.2)
         self.stop()
         raise AssertionError(f"Virtuoso did not answer within {wait} s")
@@ -163,8 +176,9 @@ def same_quads(remote: set, local: set, double_tolerance: float | None = None) -
     only_local, only_remote = le - re_, re_ - le
     for key in set(ld) | set(rd):
         a, b = sorted(ld.get(key, [])), sorted(rd.get(key, []))
-        if len(a) != len(b) or any(not math.isclose(x, y, rel_tol=double_tolerance, abs_tol=1e-300)
-                                   for (x, _), (y, _) in zip(a, b)):
+        if len(a) != len(b) or any(
+            not math.isclose(x, y, rel_tol=double_tolerance, abs_tol=1e-300) for (x, _), (y, _) in zip(a, b)
+        ):
             only_local |= {q for _, q in a}
             only_remote |= {q for _, q in b}
     return only_local, only_remote

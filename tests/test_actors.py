@@ -9,12 +9,12 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from graphkit.actors import extract, extract_paths
 from graphkit.build import build
 from graphkit.cli import main
-from graphkit.gazetteer import GazetteerError, load_gazetteer, name_key
+from graphkit.extract.actors import extract, extract_paths
+from graphkit.extract.gazetteer import GazetteerError, load_gazetteer, name_key
 from graphkit.graph import KnowledgeGraph
-from graphkit.parse import parse_bytes
+from graphkit.ingest.parse import parse_bytes
 from graphkit_testutil import EXAMPLES, REPO, corpus_path
 
 HEAD = "# __{title}__, (from page [20240107](https://x.example/p/20240107).)\n\n"
@@ -27,8 +27,10 @@ def digest(summary: str = "", *, title: str = "A title", keywords=(), rows: str 
     if summary:
         text += f"## Summary\n\n{summary}\n\n"
     if rows:
-        text += ("## Signals\n\n| name | description | change | 10-year | driving-force | relevancy |\n"
-                 "|:--|:--|:--|:--|:--|--:|\n" + rows + "\n")
+        text += (
+            "## Signals\n\n| name | description | change | 10-year | driving-force | relevancy |\n"
+            "|:--|:--|:--|:--|:--|--:|\n" + rows + "\n"
+        )
     return parse_bytes(text.encode("utf-8"), name)
 
 
@@ -37,33 +39,48 @@ def names(d, **kw) -> dict[str, str]:
 
 
 def test_organisation_shapes_and_contexts():
-    found = names(digest(
-        "Researchers from the University of Tokyo and the Royal Academy of Brussels met. "
-        "The startup Quibbly announced a pilot with Zentrofax, a logistics company. "
-        "Companies such as Brimble, Farnsworth Dynamics and Klattery joined; Ostrava Institute of Physics agreed. "
-        "The deal was funded by Hallworth."))
+    found = names(
+        digest(
+            "Researchers from the University of Tokyo and the Royal Academy of Brussels met. "
+            "The startup Quibbly announced a pilot with Zentrofax, a logistics company. "
+            "Companies such as Brimble, Farnsworth Dynamics and Klattery joined; Ostrava Institute of Physics agreed. "
+            "The deal was funded by Hallworth."
+        )
+    )
     assert found == {
-        "University of Tokyo": "organisation", "Royal Academy of Brussels": "organisation",
-        "Quibbly": "organisation", "Zentrofax": "organisation", "Brimble": "organisation",
-        "Farnsworth Dynamics": "organisation", "Klattery": "organisation",
-        "Ostrava Institute of Physics": "organisation", "Hallworth": "organisation",
+        "University of Tokyo": "organisation",
+        "Royal Academy of Brussels": "organisation",
+        "Quibbly": "organisation",
+        "Zentrofax": "organisation",
+        "Brimble": "organisation",
+        "Farnsworth Dynamics": "organisation",
+        "Klattery": "organisation",
+        "Ostrava Institute of Physics": "organisation",
+        "Hallworth": "organisation",
     }
 
 
 def test_people_by_given_name_role_and_verb():
-    d = digest("Founder Deepwater Ollendorf said the plan works. Maria Castellanos, the chief economist, "
-               "disagrees. Later Ollendorf's team hired Kwame Mensah, who argued for patience.")
+    d = digest(
+        "Founder Deepwater Ollendorf said the plan works. Maria Castellanos, the chief economist, "
+        "disagrees. Later Ollendorf's team hired Kwame Mensah, who argued for patience."
+    )
     actors = {a.name: a for a in extract(d)}
     assert {n: a.type for n, a in actors.items()} == {
-        "Deepwater Ollendorf": "person", "Maria Castellanos": "person", "Kwame Mensah": "person"}
+        "Deepwater Ollendorf": "person",
+        "Maria Castellanos": "person",
+        "Kwame Mensah": "person",
+    }
     assert "Ollendorf" in actors["Deepwater Ollendorf"].aliases  # the surname alone is an alias, not a second actor
 
 
 def test_title_case_names_and_generic_words_are_not_actors():
-    d = digest("Rise of Hacktivism shows how Public Awareness grows. Artificial Intelligence helps. In Europe, "
-               "hobbyists and Big Tech use ChatGPT on Windows in Silicon Valley; GDPR applies.",
-               title="Rise Of Hacktivism Against Big Tech",
-               rows="| Rise of Hacktivism | Groups like ChatGPT fans organise. | x | y | z | 4 |\n")
+    d = digest(
+        "Rise of Hacktivism shows how Public Awareness grows. Artificial Intelligence helps. In Europe, "
+        "hobbyists and Big Tech use ChatGPT on Windows in Silicon Valley; GDPR applies.",
+        title="Rise Of Hacktivism Against Big Tech",
+        rows="| Rise of Hacktivism | Groups like ChatGPT fans organise. | x | y | z | 4 |\n",
+    )
     assert names(d) == {}
 
 
@@ -76,16 +93,22 @@ def test_gazetteer_names_count_anywhere_but_ambiguous_ones_need_context():
 
 
 def test_governments_and_administrations():
-    found = names(digest("The deal angered the Chinese government and China's government media; "
-                         "the U.S. government and the Biden administration disagreed."))
+    found = names(
+        digest(
+            "The deal angered the Chinese government and China's government media; "
+            "the U.S. government and the Biden administration disagreed."
+        )
+    )
     assert found.get("Chinese government") == "organisation"
     assert sum(1 for n in found if name_key(n).startswith("chin")) == 1  # one actor, two surface forms
     assert "U.S. government" in found and "Biden administration" in found
 
 
 def test_aliases_short_forms_and_possessives():
-    d = digest("The National Weather Service (NWS) warned farmers. NWS forecasts improved. "
-               "The Heritage Foundation's database leaked; Heritage denied it.")
+    d = digest(
+        "The National Weather Service (NWS) warned farmers. NWS forecasts improved. "
+        "The Heritage Foundation's database leaked; Heritage denied it."
+    )
     actors = {a.name: a for a in extract(d)}
     assert set(actors) == {"National Weather Service", "Heritage Foundation"}
     assert "NWS" in actors["National Weather Service"].aliases
@@ -93,28 +116,42 @@ def test_aliases_short_forms_and_possessives():
 
 
 def test_french_digest():
-    d = digest("Plusieurs constructeurs, dont Volkram et Airbus, ont volé en Île-de-France. L’association "
-               "Silenciaire s’inquiète. Selon Nathalie Dubois, urbaniste à l’Université Gustave Eiffel, le prix "
-               "compte, tout comme les licenciements chez Blocksy.")
-    assert names(d) == {"Volkram": "organisation", "Airbus": "organisation", "Silenciaire": "organisation",
-                        "Nathalie Dubois": "person", "Université Gustave Eiffel": "organisation",
-                        "Blocksy": "organisation"}
+    d = digest(
+        "Plusieurs constructeurs, dont Volkram et Airbus, ont volé en Île-de-France. L’association "
+        "Silenciaire s’inquiète. Selon Nathalie Dubois, urbaniste à l’Université Gustave Eiffel, le prix "
+        "compte, tout comme les licenciements chez Blocksy."
+    )
+    assert names(d) == {
+        "Volkram": "organisation",
+        "Airbus": "organisation",
+        "Silenciaire": "organisation",
+        "Nathalie Dubois": "person",
+        "Université Gustave Eiffel": "organisation",
+        "Blocksy": "organisation",
+    }
 
 
 def test_rows_that_name_an_actor_are_linked():
-    d = digest("The startup Quibbly announced a pilot.",
-               rows="| Pilots spread | Quibbly runs pilots. | x | y | z | 4 |\n| Other | Nothing here. | x | y | z | 3 |\n")
+    d = digest(
+        "The startup Quibbly announced a pilot.",
+        rows="| Pilots spread | Quibbly runs pilots. | x | y | z | 4 |\n| Other | Nothing here. | x | y | z | 3 |\n",
+    )
     (actor,) = extract(d)
     assert actor.rows == [("signals", 0)]
 
 
 def test_user_gazetteer_adds_rejects_and_merges(tmp_path):
     own = tmp_path / "own.yaml"
-    own.write_text(yaml.safe_dump({
-        "organisations": [{"name": "Zorblat Collective", "kind": "ngo", "aliases": ["Zorblat"]}],
-        "not_actors": {"generic": ["Quibbly"]},
-        "same_as": {"Meta AI": "Meta"},
-    }), "utf-8")
+    own.write_text(
+        yaml.safe_dump(
+            {
+                "organisations": [{"name": "Zorblat Collective", "kind": "ngo", "aliases": ["Zorblat"]}],
+                "not_actors": {"generic": ["Quibbly"]},
+                "same_as": {"Meta AI": "Meta"},
+            }
+        ),
+        "utf-8",
+    )
     gaz = load_gazetteer([own])
     d = digest("They met Zorblat and Meta AI, then Meta announced a deal. The startup Quibbly announced a pilot.")
     mine = extract(d, gazetteer=gaz)
@@ -150,10 +187,14 @@ def built(tmp_path_factory):
     (folder / "a.md").write_text(
         HEAD.format(title="First") + "## Themes\n\n* open source AI\n\n## Summary\n\nHuggingFace announced a model. "
         "CEO Jane Okafor said so.\n\n## Signals\n\n| name | description | relevancy |\n|:--|:--|--:|\n"
-        "| Open weights | HuggingFace shares weights. | 4 |\n", "utf-8")
+        "| Open weights | HuggingFace shares weights. | 4 |\n",
+        "utf-8",
+    )
     (folder / "b.md").write_text(
         HEAD.format(title="Second") + "## Themes\n\n* open source AI\n\n## Summary\n\nHugging Face and the "
-        "Linux Foundation announced a licence.\n", "utf-8")
+        "Linux Foundation announced a licence.\n",
+        "utf-8",
+    )
     out = tmp_path_factory.mktemp("kg") / "kg"
     report = build([folder], out)
     return KnowledgeGraph(out), report
@@ -171,7 +212,9 @@ def test_actors_merge_across_digests_with_aliases(built):
 
 def test_articles_and_rows_mention_actors(built):
     kg, _ = built
-    hf = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x schema:mentions ?a . ?a skos:prefLabel 'Hugging Face' . ?x a %s }"
+    hf = (
+        "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE { ?x schema:mentions ?a . ?a skos:prefLabel 'Hugging Face' . ?x a %s }"
+    )
     assert kg.query(hf % "schema:NewsArticle").records()[0]["n"] == 2
     assert kg.query(hf % "gk:Signal").records()[0]["n"] == 1
 
@@ -191,7 +234,7 @@ def test_actors_are_nodes_of_the_network(built):
 
 
 def test_graph_with_actors_conforms_to_shapes(built):
-    from graphkit.validate import validate_store
+    from graphkit.store.validate import validate_store
 
     kg, _ = built
     report = validate_store(kg)
@@ -233,8 +276,9 @@ def test_cli_actors_top_ranks_the_built_graph(tmp_path):
     assert rows[0]["name"] == "European Commission" and rows[0]["articles"] == 5
     assert [r["rank"] for r in rows] == [1, 2, 3]
     assert rows[0]["articles"] >= rows[1]["articles"] >= rows[2]["articles"]
-    people = json.loads(runner.invoke(main, ["actors", "--top", "50", "--type", "person", "--store", str(out),
-                                             "--json"]).output)
+    people = json.loads(
+        runner.invoke(main, ["actors", "--top", "50", "--type", "person", "--store", str(out), "--json"]).output
+    )
     assert people and all(p["type"] == "person" for p in people)
     assert "Dana Whitfield" in {p["name"] for p in people}
     rank = runner.invoke(main, ["rank", "--type", "actor", "--store", str(out), "--json"])
@@ -289,10 +333,19 @@ def test_quality_on_the_second_set_written_apart_from_the_rules():
 
 def test_one_government_across_digests_whatever_the_wording(tmp_path):
     (tmp_path / "d").mkdir()
-    (tmp_path / "d" / "a.md").write_text(HEAD.format(title="A") + "## Summary\n\nThe deal angered China's government.\n", "utf-8")
-    (tmp_path / "d" / "b.md").write_text(HEAD.format(title="B") + "## Summary\n\nIt pleased the Chinese government.\n", "utf-8")
+    (tmp_path / "d" / "a.md").write_text(
+        HEAD.format(title="A") + "## Summary\n\nThe deal angered China's government.\n", "utf-8"
+    )
+    (tmp_path / "d" / "b.md").write_text(
+        HEAD.format(title="B") + "## Summary\n\nIt pleased the Chinese government.\n", "utf-8"
+    )
     build([tmp_path / "d"], tmp_path / "kg")
-    rows = KnowledgeGraph(tmp_path / "kg").query(
-        "SELECT ?a ?name (COUNT(?art) AS ?n) WHERE { ?art schema:mentions ?a . ?a a gk:Actor ; schema:name ?name } "
-        "GROUP BY ?a ?name").records()
+    rows = (
+        KnowledgeGraph(tmp_path / "kg")
+        .query(
+            "SELECT ?a ?name (COUNT(?art) AS ?n) WHERE { ?art schema:mentions ?a . ?a a gk:Actor ; schema:name ?name } "
+            "GROUP BY ?a ?name"
+        )
+        .records()
+    )
     assert len(rows) == 1 and rows[0]["n"] == 2 and rows[0]["name"] == "Chinese government"

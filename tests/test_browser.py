@@ -23,8 +23,16 @@ from graphkit.cli import main
 from graphkit_testutil import EXAMPLES, REPO, corpus_path
 
 CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 XSS = REPO / "tests" / "data" / "xss"
 STABILISE_TIMEOUT_MS = 180_000
 
@@ -75,8 +83,16 @@ def pages(tmp_path_factory):
         "examples": page(root / "kg-examples", "examples.html"),
         "corpus": page(root / "kg-corpus", "corpus.html"),
         "corpus-2000": page(root / "kg-corpus", "corpus-2000.html", "--top", 2000, "--color-by", "community"),
-        "around": page(root / "kg-examples", "around.html", "--around", "AI governance", "--depth", 2,
-                       "--sparql-url", "http://127.0.0.1:7878/"),
+        "around": page(
+            root / "kg-examples",
+            "around.html",
+            "--around",
+            "AI governance",
+            "--depth",
+            2,
+            "--sparql-url",
+            "http://127.0.0.1:7878/",
+        ),
         "xss": page(root / "kg-xss", "xss.html", "--top", 0),
     }
 
@@ -89,7 +105,9 @@ class Opened:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.outside: list[str] = []
-        self.page.on("console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+        self.page.on(
+            "console", lambda m: self.errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None
+        )
         self.page.on("pageerror", lambda e: self.errors.append(f"page error: {e}"))
         self.page.route("**/*", self._route)
         self.page.goto(path.resolve().as_uri())
@@ -221,12 +239,19 @@ def test_search_focuses_a_node_and_click_opens_details(opened, pages):
 def test_signal_details_and_type_filter(opened, pages):
     path, _ = pages["examples"]
     o = opened(path)
-    signal = next(n for n in o.js("graphkit.data.nodes")
-                  if n["type"] == "signal" and len(n.get("facts", {})) == 4 and "relevancy" in n)
+    signal = next(
+        n
+        for n in o.js("graphkit.data.nodes")
+        if n["type"] == "signal" and len(n.get("facts", {})) == 4 and "relevancy" in n
+    )
     o.js("id => graphkit.focusNode(id)", signal["id"])
     text = o.page.locator("#gk-details").inner_text()
-    for label, key in (("Description", "description"), ("Change", "change"), ("10-year horizon", "horizon"),
-                       ("Driving force", "driving_force")):
+    for label, key in (
+        ("Description", "description"),
+        ("Change", "change"),
+        ("10-year horizon", "horizon"),
+        ("Driving force", "driving_force"),
+    ):
         assert label in text and signal["facts"][key] in text
     assert f"{signal['relevancy']} / 5" in text
     # hide the keywords from the filter list; they are still in the data, not drawn

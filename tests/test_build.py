@@ -10,7 +10,7 @@ import rdflib
 
 from graphkit.build import build
 from graphkit.graph import KnowledgeGraph, QueryError
-from graphkit.store import GraphFolder, StoreError
+from graphkit.store.folder import GraphFolder, StoreError
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "digests"
@@ -45,7 +45,7 @@ def test_examples_build_and_conform(tmp_path):
     assert report.skipped == 0
     kg = KnowledgeGraph(tmp_path / "kg")
     assert count(kg, ARTICLES) == n_files
-    from graphkit.validate import validate_store
+    from graphkit.store.validate import validate_store
 
     result = validate_store(kg)
     assert result.conforms, [v.as_dict() for v in result.violations[:5]]
@@ -60,14 +60,14 @@ def test_corpus_builds_every_digest(tmp_path, corpus_dir):
     # one named graph per digest, plus the shared, ontology and analysis graphs
     assert sum(1 for _ in kg.store.named_graphs()) == len(files) + 3
     # signals in the store = signal rows the parser read
-    from graphkit.parse import parse_file
+    from graphkit.ingest.parse import parse_file
 
     rows = sum(len(parse_file(f).rows("signals")) for f in files)
     assert count(kg, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a gk:Signal }") == rows
 
 
 def test_corpus_graph_conforms_to_shapes(tmp_path, corpus_dir):
-    from graphkit.validate import validate_store
+    from graphkit.store.validate import validate_store
 
     build([corpus_dir], tmp_path / "kg")
     result = validate_store(KnowledgeGraph(tmp_path / "kg"))
@@ -118,13 +118,17 @@ def test_deleted_digest_goes_away(tmp_path, corpus_copy):
     victim = sorted(corpus_copy.glob("*.md"))[0]
     iri = f"https://w3id.org/graphkit/id/article/{victim.stem}"
     kg = KnowledgeGraph(out)
-    assert count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) > 0
+    assert (
+        count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) > 0
+    )
     del kg
     victim.unlink()
     report = build([corpus_copy], out)
     assert report.removed == 1
     kg = KnowledgeGraph(out)
-    assert count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) == 0
+    assert (
+        count(kg, "SELECT ?iri (COUNT(*) AS ?n) WHERE { ?s ?p ?o FILTER(STR(?s) = ?iri) } GROUP BY ?iri", iri=iri) == 0
+    )
     assert count(kg, ARTICLES) == len(list(corpus_copy.glob("*.md")))
     full = build([corpus_copy], tmp_path / "full")
     assert full.quads == report.quads
@@ -134,9 +138,11 @@ def test_interrupted_build_keeps_previous_graph(tmp_path, corpus_copy, monkeypat
     out = tmp_path / "kg"
     first = build([corpus_copy], out)
     before = KnowledgeGraph(out).export("nq")
-    (corpus_copy / "new.md").write_text("# __New__, (from page [20240107](https://x.test/p).)\n\n## Themes\n\n* fresh\n", "utf-8")
+    (corpus_copy / "new.md").write_text(
+        "# __New__, (from page [20240107](https://x.test/p).)\n\n## Themes\n\n* fresh\n", "utf-8"
+    )
 
-    import graphkit.build as b
+    import graphkit.build.stages as b
 
     def boom(*args, **kwargs):
         raise KeyboardInterrupt  # the user pressed Ctrl-C in the middle of writing the store
@@ -235,7 +241,7 @@ def test_cached_exports_equal_the_store(tmp_path, corpus_copy):
 
 def test_reported_counts_equal_the_store(tmp_path, corpus_copy):
     """The build reports quads and entities from what it wrote; they must match the store."""
-    from graphkit.build import entity_counts
+    from graphkit.store.stats import entity_counts
 
     out = tmp_path / "kg"
     report = build([corpus_copy], out)
@@ -251,7 +257,7 @@ def test_reported_counts_equal_the_store(tmp_path, corpus_copy):
 def test_digests_named_like_the_shared_graphs_keep_their_own_graph(tmp_path):
     import shutil
 
-    from graphkit.remote import local_graphs
+    from graphkit.publish.remote import local_graphs
 
     src = tmp_path / "d"
     src.mkdir()
@@ -266,3 +272,48 @@ def test_digests_named_like_the_shared_graphs_keep_their_own_graph(tmp_path):
     from_cache = set(kg.export("nq").decode("utf-8").splitlines())
     n = kg.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }").rows[0][0]
     assert len(from_cache) == n
+
+
+def test_report_times_each_stage_in_order(tmp_path, corpus_copy):
+    from graphkit.build import STAGES
+
+    out = tmp_path / "kg"
+    seen: list[str] = []
+    report = build([corpus_copy], out, on_stage=seen.append)
+    assert list(report.stages) == [s for s in STAGES if s in report.stages]
+    assert {
+        "detect",
+        "prepare",
+        "parse",
+        "actors",
+        "map",
+        "store",
+        "shared",
+        "network",
+        "analysis",
+        "index",
+        "publish",
+    } == set(report.stages)
+    assert all(s >= 0 for s in report.stages.values())
+    assert sum(report.stages.values()) <= report.seconds + 0.01
+    # Stages are announced when they start, once each, in the order they run.
+    assert seen == [s for s in STAGES if s in seen] and "parse" in seen and "analysis" in seen
+    assert report.as_dict()["stages"].keys() == report.stages.keys()
+
+    # An update runs the same stages on what changed; a no-op only looks for changes.
+    (corpus_copy / "new.md").write_text(
+        "# __New__, (from page [20240107](https://x.test/p).)\n\n## Themes\n\n* fresh\n"
+    )
+    update = build([corpus_copy], out, analysis=False, actors=False)
+    assert update.full and update.digests == report.digests + 1  # settings changed (actors off): a full rebuild
+    assert "analysis" not in update.stages and "actors" not in update.stages
+    noop = build([corpus_copy], out, analysis=False, actors=False)
+    assert noop.noop and list(noop.stages) == ["detect"]
+
+
+def test_second_build_on_the_same_folder_is_refused(tmp_path):
+    out = tmp_path / "kg"
+    build([EXAMPLES], out)
+    with GraphFolder(out).lock(), pytest.raises(StoreError, match="another build is running"):
+        build([EXAMPLES], out)
+    assert build([EXAMPLES], out).noop  # the lock is released: the next build runs

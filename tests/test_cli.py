@@ -103,10 +103,20 @@ def test_build_with_custom_mapping(runner, tmp_path):
     )
     out = tmp_path / "kg"
     run(runner, "build", src, "--out", out, "--mapping", mapping)
-    rows = json.loads(run(runner, "query", "--store", out, "--json",
-                          "SELECT ?name ?force ?rel WHERE { ?s a gk:Signal ; rdfs:label ?name ; gk:drivingForce ?force ; gk:relevancy ?rel }").output)
+    rows = json.loads(
+        run(
+            runner,
+            "query",
+            "--store",
+            out,
+            "--json",
+            "SELECT ?name ?force ?rel WHERE { ?s a gk:Signal ; rdfs:label ?name ; gk:drivingForce ?force ; gk:relevancy ?rel }",
+        ).output
+    )
     assert rows == [{"name": "Cheap sensors", "force": "Mass production", "rel": 4}]
-    themes = json.loads(run(runner, "query", "--store", out, "--json", "SELECT ?l WHERE { ?t a gk:Theme ; skos:prefLabel ?l }").output)
+    themes = json.loads(
+        run(runner, "query", "--store", out, "--json", "SELECT ?l WHERE { ?t a gk:Theme ; skos:prefLabel ?l }").output
+    )
     assert themes == [{"l": "quantum sensing"}]
     bad = tmp_path / "bad.yaml"
     bad.write_text("sections:\n  gossip: {kind: list, aliases: [Gossip]}\n", "utf-8")
@@ -123,7 +133,9 @@ def test_query_formats(runner, kg):
     parsed = list(csv.reader(io.StringIO(run(runner, "query", "--store", kg, q, "--format", "csv").output)))
     assert parsed[0] == ["label", "n"] and [r[0] for r in parsed[1:]] == [r["label"] for r in rows]
     assert run(runner, "query", "--store", kg, "ASK { ?a a schema:NewsArticle }").output.strip() == "true"
-    nt = run(runner, "query", "--store", kg, "CONSTRUCT { ?a a schema:NewsArticle } WHERE { ?a a schema:NewsArticle }").output
+    nt = run(
+        runner, "query", "--store", kg, "CONSTRUCT { ?a a schema:NewsArticle } WHERE { ?a a schema:NewsArticle }"
+    ).output
     assert len(rdflib.Graph().parse(data=nt, format="nt")) == len(list(EXAMPLES.glob("*.md")))
 
 
@@ -134,15 +146,29 @@ def test_query_file_and_every_named_query(runner, kg, tmp_path):
     listing = json.loads(run(runner, "query", "--list", "--json").output)
     assert {q["name"] for q in listing} >= {"top-themes", "articles-per-month", "signals-of-theme"}
     theme = json.loads(run(runner, "query", "--store", kg, "--name", "top-themes", "--json").output)[0]
-    samples = {"theme": next(iter(v for k, v in theme.items() if isinstance(v, str) and not v.startswith("http"))),
-               "technology": "large language models", "article": "https://w3id.org/graphkit/id/article/x"}
+    samples = {
+        "theme": next(iter(v for k, v in theme.items() if isinstance(v, str) and not v.startswith("http"))),
+        "technology": "large language models",
+        "article": "https://w3id.org/graphkit/id/article/x",
+    }
     for q in listing:
         args = ["query", "--store", kg, "--name", q["name"], "--json"]
         for p in q["params"]:
             args += ["--param", f"{p}={samples[p]}"]
         json.loads(run(runner, *args).output)  # runs and gives valid JSON
-    signals = json.loads(run(runner, "query", "--store", kg, "--name", "signals-of-theme", "--param",
-                             f"theme={samples['theme']}", "--json").output)
+    signals = json.loads(
+        run(
+            runner,
+            "query",
+            "--store",
+            kg,
+            "--name",
+            "signals-of-theme",
+            "--param",
+            f"theme={samples['theme']}",
+            "--json",
+        ).output
+    )
     assert signals, "the most frequent theme has signals"
 
 
@@ -151,14 +177,19 @@ def test_query_errors_are_one_line(runner, kg):
     assert bad.output.startswith("Error: SPARQL syntax error")
     assert "no named query 'nope'" in run(runner, "query", "--store", kg, "--name", "nope", code=1).output
     assert "needs --param theme" in run(runner, "query", "--store", kg, "--name", "signals-of-theme", code=1).output
-    assert "NAME=VALUE" in run(runner, "query", "--store", kg, "--name", "signals-of-theme", "--param", "theme", code=1).output
+    assert (
+        "NAME=VALUE"
+        in run(runner, "query", "--store", kg, "--name", "signals-of-theme", "--param", "theme", code=1).output
+    )
     assert "exactly one of" in run(runner, "query", "--store", kg, code=1).output
     missing = run(runner, "query", "--store", kg.parent / "none", "ASK {}", code=1)
     assert "build one first" in missing.output
 
 
 def test_export_every_format(runner, kg, tmp_path):
-    reference = rdflib.Graph().parse(data=run(runner, "export", "--store", kg, "--format", "nt").stdout_bytes, format="nt")
+    reference = rdflib.Graph().parse(
+        data=run(runner, "export", "--store", kg, "--format", "nt").stdout_bytes, format="nt"
+    )
     for fmt, parser in (("ttl", "turtle"), ("jsonld", "json-ld")):
         path = tmp_path / f"out.{fmt}"
         run(runner, "export", "--store", kg, "--format", fmt, "-o", path)
@@ -202,7 +233,9 @@ def test_rank_and_clusters(runner, kg):
     table = run(runner, "clusters", "--store", kg, "--min-size", "1000").stdout
     assert table.splitlines()[0].split()[:3] == ["community", "size", "label"] and len(table.splitlines()) == 2
     # same answers twice: fixed seeds
-    assert run(runner, "clusters", "--store", kg, "--json").output == json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    assert (
+        run(runner, "clusters", "--store", kg, "--json").output == json.dumps(out, ensure_ascii=False, indent=2) + "\n"
+    )
 
 
 def test_rank_without_build_time_analysis(runner, tmp_path):
@@ -210,13 +243,23 @@ def test_rank_without_build_time_analysis(runner, tmp_path):
     run(runner, "build", EXAMPLES, "--out", out, "--no-analysis")
     rows = json.loads(run(runner, "rank", "--store", out, "--type", "theme", "--by", "degree", "--json").output)
     assert rows[0]["degree"] == 3
-    graphs = json.loads(run(runner, "query", "--store", out, "--json", "SELECT (COUNT(*) AS ?n) WHERE { ?s gk:pagerank ?p }").output)
+    graphs = json.loads(
+        run(runner, "query", "--store", out, "--json", "SELECT (COUNT(*) AS ?n) WHERE { ?s gk:pagerank ?p }").output
+    )
     assert graphs == [{"n": 0}]  # nothing written back without analysis
 
 
 def test_write_back_is_queryable(runner, kg):
-    rows = json.loads(run(runner, "query", "--store", kg, "--json",
-                          "SELECT ?l ?pr ?c WHERE { ?t a gk:Theme ; skos:prefLabel ?l ; gk:pagerank ?pr ; gk:community ?c } ORDER BY DESC(?pr) ?l LIMIT 1").output)
+    rows = json.loads(
+        run(
+            runner,
+            "query",
+            "--store",
+            kg,
+            "--json",
+            "SELECT ?l ?pr ?c WHERE { ?t a gk:Theme ; skos:prefLabel ?l ; gk:pagerank ?pr ; gk:community ?c } ORDER BY DESC(?pr) ?l LIMIT 1",
+        ).output
+    )
     ranked = json.loads(run(runner, "rank", "--store", kg, "--type", "theme", "--top", "1", "--json").output)
     assert rows[0]["l"] == ranked[0]["label"] and rows[0]["pr"] == pytest.approx(ranked[0]["pagerank"])
 

@@ -32,8 +32,9 @@ def test_every_command_is_documented_as_its_help_prints():
     text = ref.OUTPUT.read_text("utf-8")
     sections = dict(re.findall(r"^## (graphkit[\w -]*)\n\n```text\n(.*?)\n```", text, re.M | re.S))
     runner = CliRunner()
-    assert set(sections) == {"graphkit"} | {f"graphkit {name}" for name in main.list_commands(None)
-                                            if not main.get_command(None, name).hidden}, HINT
+    assert set(sections) == {"graphkit"} | {
+        f"graphkit {name}" for name in main.list_commands(None) if not main.get_command(None, name).hidden
+    }, HINT
     for heading, body in sections.items():
         args = heading.split()[1:] + ["--help"]
         result = runner.invoke(main, args, terminal_width=ref.WIDTH, prog_name="graphkit")

@@ -1,7 +1,7 @@
 """The parser against every real digest of the shared corpus.
 
 Every count is recomputed here from the raw markdown with plain line logic, independently of
-graphkit.parse, and compared with what the parser returns.
+graphkit.ingest.parse, and compared with what the parser returns.
 
 The corpus is ``../shared/corpus/futures`` beside the repository (``$GRAPHKIT_CORPUS`` overrides
 it). A missing corpus is a failure, never a skip: a skipped test counts as missing in CI.
@@ -17,16 +17,19 @@ from pathlib import Path
 
 import pytest
 
-from graphkit.parse import parse_file
+from graphkit.ingest.parse import parse_file
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus" / "futures"
 CORPUS = Path(os.environ["GRAPHKIT_CORPUS"]) if os.environ.get("GRAPHKIT_CORPUS") else DEFAULT_CORPUS
+# The digests the Closest lists of futures/ point to: 78 more real digests of the same corpus.
+NEIGHBOURS = CORPUS.parent / "closest" if not os.environ.get("GRAPHKIT_CORPUS") else None
 MISSING = (
     f"real corpus not found: {CORPUS} is not a folder of .md digests. Put shared/corpus/futures "
-    f"beside the repository, or set GRAPHKIT_CORPUS to the folder of digests."
+    f"(and shared/corpus/closest) beside the repository, or set GRAPHKIT_CORPUS to the folder of digests."
 )
 FILES = sorted(CORPUS.glob("*.md")) if CORPUS.is_dir() else []
+NEIGHBOUR_FILES = sorted(NEIGHBOURS.glob("*.md")) if NEIGHBOURS is not None and NEIGHBOURS.is_dir() else []
 
 # One build date for the whole module: the parser and the expected dates agree even at midnight.
 TODAY = dt.date.today()
@@ -39,21 +42,36 @@ TABLES = {
     "technologies": "Technologies",
     "issues": "Issues",
 }
-EXPECTED_WARNINGS = ("page id", "split one character per bullet", "unclosed code fence")
+EXPECTED_WARNINGS = ("page id", "split one character per bullet", "unclosed code fence", "one-character keyword")
 
 # A missing corpus still yields one test per check, which fails with MISSING (an empty
 # parametrisation would be reported as skipped).
-PARAMS = [pytest.param(f, id=f.name) for f in FILES] or [pytest.param(None, id="corpus-missing")]
+PARAMS = [pytest.param(f, id=f.name) for f in FILES + NEIGHBOUR_FILES] or [pytest.param(None, id="corpus-missing")]
 
 
 def test_corpus_folder_is_present():
     assert FILES, MISSING
+    assert NEIGHBOURS is None or NEIGHBOUR_FILES, (
+        f"{NEIGHBOURS} holds no digest; put shared/corpus/closest beside the repository"
+    )
+
+
+def test_wrapped_cell_of_an_old_table_joins_the_row_above():
+    """An old 4-column table continues a cell on a line whose first cell is empty: nothing is lost."""
+    path = next((f for f in NEIGHBOUR_FILES if f.name == "0c58d382a0cacf288605a136bbcf69a3.md"), None)
+    assert path is not None, "the real digest with a wrapped cell is missing from shared/corpus/closest"
+    d = parse_file(path, today=TODAY)
+    first = d.rows("signals")[0]
+    assert first.name == "Conversion of forests to agriculture"
+    assert first.change == "Shift from deforestation to sustainable agriculture"
+    assert [r.line for r in d.rows("signals")] == [34, 36, 37, 38, 39, 40]
+    assert not d.problems
 
 
 # -- independent reading of the raw file ------------------------------------------------------
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def raw_lines(path: Path) -> tuple[str, ...]:
     return tuple(path.read_text(encoding="utf-8").splitlines())
 
@@ -88,9 +106,10 @@ def expected_items(path: Path, heading: str) -> list[str]:
 
 
 def expected_row_lines(path: Path, heading: str) -> list[int]:
-    """Line numbers of a table's data rows: its `|` lines minus the header and the separator."""
-    rows = [no for no, line in section_bodies(path).get(heading, []) if line.lstrip().startswith("|")]
-    return rows[2:]
+    """Line numbers of a table's data rows: its `|` lines minus the header and the separator,
+    and minus continuation lines (first cell empty, a wrapped cell of the row above)."""
+    rows = [(no, line) for no, line in section_bodies(path).get(heading, []) if line.lstrip().startswith("|")]
+    return [no for no, line in rows[2:] if line.strip().strip("|").split("|")[0].strip()]
 
 
 def expected_closest(path: Path) -> list[str]:
@@ -121,7 +140,7 @@ def raw_page_id(path: Path) -> str:
     return links[-1].strip()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def parsed(path: Path):
     return parse_file(path, today=TODAY)
 

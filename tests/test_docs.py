@@ -71,13 +71,16 @@ def test_readme_mapping_example_reads_other_section_and_column_names(tmp_path):
 
     snippet = re.search(r"```yaml\n(.*?)```", README.read_text("utf-8"), re.S)[1]
     own = yaml.safe_load("\n".join(line[3:] for line in snippet.splitlines()))  # the list's indent
-    mapping = yaml.safe_load((REPO / "graphkit" / "mapping.yaml").read_text("utf-8"))
+    mapping = yaml.safe_load((REPO / "graphkit" / "ingest" / "mapping.yaml").read_text("utf-8"))
     for part in ("sections", "columns"):
         mapping[part].update(own[part])
     (tmp_path / "my-mapping.yaml").write_text(yaml.safe_dump(mapping, allow_unicode=True), "utf-8")
     text = (EXAMPLES / "417749ba09bf78f438f310e89f8afce6.md").read_text("utf-8")
-    renamed = (text.replace("## Themes", "## Subjects").replace("## Concerns", "## Threats")
-               .replace("| driving-force ", "| Cause         "))
+    renamed = (
+        text.replace("## Themes", "## Subjects")
+        .replace("## Concerns", "## Threats")
+        .replace("| driving-force ", "| Cause         ")
+    )
     assert renamed.count("Subjects") == renamed.count("Threats") == renamed.count("Cause") == 1
     (tmp_path / "digests").mkdir()
     (tmp_path / "digests" / "renamed.md").write_text(renamed, "utf-8")

@@ -6,6 +6,7 @@ These tests only look at the data files (``actors.yaml`` and
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -32,9 +33,7 @@ def fold(text: str) -> str:
 
 def name_sort_key(text: str) -> tuple[str, str]:
     """Alphabetical order ignoring case and accents (then exact text)."""
-    stripped = "".join(
-        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
-    )
+    stripped = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
     return (stripped.casefold(), text)
 
 
@@ -153,8 +152,7 @@ def test_organisation_entries(actors):
         problems += _check_entry(org, ORG_KEYS, f"organisations[{i}]")
         if isinstance(org, dict) and org.get("kind") not in ORG_KINDS:
             problems.append(
-                f"organisations[{i}] {org.get('name')!r}: kind {org.get('kind')!r} "
-                f"not in {sorted(ORG_KINDS)}"
+                f"organisations[{i}] {org.get('name')!r}: kind {org.get('kind')!r} not in {sorted(ORG_KINDS)}"
             )
     assert not problems, _report(problems)
 
@@ -168,14 +166,10 @@ def test_person_entries(actors):
 
 def test_no_duplicate_actor_surface_forms(actors):
     owners: dict[str, list[str]] = defaultdict(list)
-    forms = _surface_forms(actors["organisations"], "organisation") + _surface_forms(
-        actors["people"], "person"
-    )
+    forms = _surface_forms(actors["organisations"], "organisation") + _surface_forms(actors["people"], "person")
     for form, owner in forms:
         owners[fold(form)].append(f"{owner} ({form!r})")
-    duplicates = [
-        f"{key!r}: {' / '.join(found)}" for key, found in sorted(owners.items()) if len(found) > 1
-    ]
+    duplicates = [f"{key!r}: {' / '.join(found)}" for key, found in sorted(owners.items()) if len(found) > 1]
     assert not duplicates, "duplicate names/aliases: " + _report(duplicates)
 
 
@@ -194,9 +188,7 @@ def test_not_actors_structure(actors):
                 continue
             key = fold(item)
             if key in seen:
-                problems.append(
-                    f"{item!r} listed twice (not_actors.{seen[key]} and not_actors.{section})"
-                )
+                problems.append(f"{item!r} listed twice (not_actors.{seen[key]} and not_actors.{section})")
             else:
                 seen[key] = section
     assert not problems, _report(problems)
@@ -232,14 +224,8 @@ def test_actors_not_listed_as_non_actors_or_countries(actors):
             blocked[fold(item)] = f"not_actors.{section}"
     for form, owner in _country_forms(actors["countries"]):
         blocked[fold(form)] = owner
-    forms = _surface_forms(actors["organisations"], "organisation") + _surface_forms(
-        actors["people"], "person"
-    )
-    clashes = [
-        f"{owner}: {form!r} is also in {blocked[fold(form)]}"
-        for form, owner in forms
-        if fold(form) in blocked
-    ]
+    forms = _surface_forms(actors["organisations"], "organisation") + _surface_forms(actors["people"], "person")
+    clashes = [f"{owner}: {form!r} is also in {blocked[fold(form)]}" for form, owner in forms if fold(form) in blocked]
     assert not clashes, _report(clashes)
 
 
@@ -291,7 +277,5 @@ def test_given_names_unique(given_names):
 @pytest.mark.parametrize("section", ["main", "ambiguous"])
 def test_given_names_sorted(given_names, section):
     names = given_names[section]
-    misplaced = [
-        f"{a!r} before {b!r}" for a, b in zip(names, names[1:]) if name_sort_key(a) > name_sort_key(b)
-    ]
+    misplaced = [f"{a!r} before {b!r}" for a, b in itertools.pairwise(names) if name_sort_key(a) > name_sort_key(b)]
     assert not misplaced, f"{section} section not sorted: " + _report(misplaced)

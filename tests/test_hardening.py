@@ -10,22 +10,47 @@ import pytest
 from click.testing import CliRunner
 
 from graphkit.cli import main
-from graphkit.gazetteer import GazetteerError, load_gazetteer
-from graphkit.plot import write_png
-from graphkit.remote import RemoteError, endpoint
-from graphkit.store import atomic_write
+from graphkit.extract.gazetteer import GazetteerError, load_gazetteer
+from graphkit.publish.remote import RemoteError, endpoint
+from graphkit.store.folder import atomic_write
+from graphkit.timeline.plot import write_png
 from graphkit_testutil import EXAMPLES
 
 
 def test_math_text_in_a_label_stays_text(tmp_path):
     # "$…$" is matplotlib mathtext; bad TeX used to abort the PNG with a parser error.
-    item = {"label": r"<b>x</b> $\frac$ y", "type": "theme", "avg_tf": 1.0, "avg_df": 1.0, "dov_growth": 0.5,
-            "dod_growth": 0.5, "single_period": False, "emergence": "weak", "issue": "weak", "new": False}
-    other = dict(item, label="plain", avg_tf=2.0, avg_df=2.0, dov_growth=-0.1, dod_growth=-0.1,
-                 emergence="well-known", issue="well-known")
-    result = {"by": "theme", "periods": ["2024", "2025"], "tw": 0.05, "growth": "geometric", "items": [item, other],
-              "medians": {"avg_tf": 1.5, "avg_df": 1.5, "dov_growth": 0.2, "dod_growth": 0.2},
-              "left_out": 0, "articles": [2, 2]}
+    item = {
+        "label": r"<b>x</b> $\frac$ y",
+        "type": "theme",
+        "avg_tf": 1.0,
+        "avg_df": 1.0,
+        "dov_growth": 0.5,
+        "dod_growth": 0.5,
+        "single_period": False,
+        "emergence": "weak",
+        "issue": "weak",
+        "new": False,
+    }
+    other = dict(
+        item,
+        label="plain",
+        avg_tf=2.0,
+        avg_df=2.0,
+        dov_growth=-0.1,
+        dod_growth=-0.1,
+        emergence="well-known",
+        issue="well-known",
+    )
+    result = {
+        "by": "theme",
+        "periods": ["2024", "2025"],
+        "tw": 0.05,
+        "growth": "geometric",
+        "items": [item, other],
+        "medians": {"avg_tf": 1.5, "avg_df": 1.5, "dov_growth": 0.2, "dod_growth": 0.2},
+        "left_out": 0,
+        "articles": [2, 2],
+    }
     path = write_png(result, tmp_path / "m.png")
     assert path.stat().st_size > 10_000
 
@@ -44,7 +69,7 @@ def test_credentials_never_come_from_or_go_into_the_url(monkeypatch):
 
 
 def test_serve_refuses_a_port_another_server_holds(tmp_path):
-    from graphkit.serve import OxigraphServer, ServeError
+    from graphkit.publish.serve import OxigraphServer, ServeError
 
     with socket.socket() as other:
         other.bind(("127.0.0.1", 0))
@@ -74,12 +99,15 @@ def test_gazetteer_mistakes_are_one_line(tmp_path):
         load_gazetteer([bad])
 
 
-@pytest.mark.parametrize("args,message", [
-    (["trends", "--top", "-1"], "-1"),
-    (["actors", "--top", "0"], "0"),
-    (["actors", "--top", "5", "--gazetteer", "x.yaml"], "apply to PATHS"),
-    (["build", str(EXAMPLES), "--no-actors", "--gazetteer", "x.yaml"], "no effect"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["trends", "--top", "-1"], "-1"),
+        (["actors", "--top", "0"], "0"),
+        (["actors", "--top", "5", "--gazetteer", "x.yaml"], "apply to PATHS"),
+        (["build", str(EXAMPLES), "--no-actors", "--gazetteer", "x.yaml"], "no effect"),
+    ],
+)
 def test_options_that_would_be_ignored_are_refused(args, message, tmp_path):
     result = CliRunner().invoke(main, args + (["--out", str(tmp_path / "kg")] if args[0] == "build" else []))
     assert result.exit_code == 2 or result.exit_code == 1, result.output

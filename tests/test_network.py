@@ -8,11 +8,10 @@ import shutil
 import networkx as nx
 import pytest
 
-from graphkit import centrality, communities
 from graphkit.build import build
 from graphkit.graph import KnowledgeGraph
-from graphkit.project import FINDING_TYPES
-from graphkit.project import projection_data, to_networkx
+from graphkit.network import centrality, communities
+from graphkit.network.project import FINDING_TYPES, projection_data, to_networkx
 from graphkit_testutil import EXAMPLES, corpus_path
 
 
@@ -40,13 +39,24 @@ def test_projection_types_and_weights(tmp_path):
     g = KnowledgeGraph(tmp_path / "kg").network()
     types = nx.get_node_attributes(g, "type")
     assert sum(1 for t in types.values() if t == "article") == len(list(EXAMPLES.glob("*.md")))
-    assert set(types.values()) <= {"article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue",
-                                   "actor"}
+    assert set(types.values()) <= {
+        "article",
+        "theme",
+        "keyword",
+        "technology",
+        "signal",
+        "concern",
+        "behavior",
+        "issue",
+        "actor",
+    }
     assert "actor" in set(types.values())
     for a, b, w in g.edges(data="weight"):
         kinds = {types[a], types[b]}
         # every edge touches an article, but a row that names an actor links to it
-        assert "article" in kinds or (len(kinds) == 2 and "actor" in kinds and kinds - {"actor"} <= set(FINDING_TYPES) | {"technology"})
+        assert "article" in kinds or (
+            len(kinds) == 2 and "actor" in kinds and kinds - {"actor"} <= set(FINDING_TYPES) | {"technology"}
+        )
         assert w == (0.5 if kinds & {"keyword"} or kinds == {"article"} else 1.0)
     # a theme written two ways in two digests is one node linked to both articles
     ai_gov = [n for n, d in g.nodes(data=True) if d["type"] == "theme" and d["label"].lower() == "ai governance"]

@@ -7,7 +7,7 @@ from urllib.parse import unquote, unquote_to_bytes
 
 import pytest
 
-from graphkit.normalize import MAX_SLUG, label_key, slug
+from graphkit.core.normalize import MAX_SLUG, label_key, slug
 
 SAME = [
     ("open-source AI", "Open Source AI", "Open-Source AIs", "open source AI", "OPEN_SOURCE AI"),
@@ -77,9 +77,7 @@ def test_key_is_idempotent():
 
 SLUG_CHARS = re.compile(r"(?:[A-Za-z0-9._~-]|%[0-9A-F]{2})+")
 LONG_ASCII = "a" * 100 + " x"
-LONG_ACCENTED = (
-    "intelligence artificielle générative et régulation européenne des modèles de fondation à usage général"
-)
+LONG_ACCENTED = "intelligence artificielle générative et régulation européenne des modèles de fondation à usage général"
 
 
 def test_slug_values_are_stable():

@@ -24,8 +24,16 @@ NOTEBOOK = REPO / "notebooks" / "walkthrough.ipynb"
 DIGESTS_LINE = 'DIGESTS = Path("../examples/digests")'
 CELL_TIMEOUT_S = 60
 CHROMIUM = os.environ.get("GRAPHKIT_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _read():
@@ -41,8 +49,9 @@ def _execute(tmp: Path, digests: Path | None = None):
         setup = next(c for c in nb.cells if c.cell_type == "code" and DIGESTS_LINE in c.source)
         setup.source = setup.source.replace(DIGESTS_LINE, f"DIGESTS = Path({str(digests)!r})")
     tmp.mkdir(parents=True, exist_ok=True)
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
-                            resources={"metadata": {"path": str(NOTEBOOK.parent)}})
+    client = NotebookClient(
+        nb, timeout=CELL_TIMEOUT_S, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOK.parent)}}
+    )
     start = time.perf_counter()
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("TMPDIR", str(tmp))  # tempfile.mkdtemp() in the kernel lands here
@@ -66,8 +75,11 @@ class Run:
         return "".join(o.text for o in self.outputs(cell_id) if o.output_type == "stream" and o.name == "stdout")
 
     def data(self, cell_id: str, mime: str) -> list[str]:
-        return [o.data[mime] for o in self.outputs(cell_id) if o.output_type in ("execute_result", "display_data")
-                and mime in o.data]
+        return [
+            o.data[mime]
+            for o in self.outputs(cell_id)
+            if o.output_type in ("execute_result", "display_data") and mime in o.data
+        ]
 
     def tables(self, cell_id: str) -> list[str]:
         """The pandas tables (HTML) a cell shows."""
@@ -86,9 +98,11 @@ def test_committed_notebook_has_no_outputs():
     nb = _read()
     nbformat.validate(nb)
     dirty = [c.id for c in nb.cells if c.cell_type == "code" and (c.outputs or c.execution_count is not None)]
-    assert not dirty, (f"cells {dirty} of {NOTEBOOK.name} have outputs or execution counts; clear them before "
-                       "committing (JupyterLab: Edit > Clear Outputs of All Cells, then save; or "
-                       "jupyter nbconvert --clear-output --inplace notebooks/walkthrough.ipynb)")
+    assert not dirty, (
+        f"cells {dirty} of {NOTEBOOK.name} have outputs or execution counts; clear them before "
+        "committing (JupyterLab: Edit > Clear Outputs of All Cells, then save; or "
+        "jupyter nbconvert --clear-output --inplace notebooks/walkthrough.ipynb)"
+    )
     assert "widgets" not in nb.metadata, "saved widget state is output too: clear it"
     assert nb.metadata.kernelspec.name == "python3"
 
@@ -96,17 +110,36 @@ def test_committed_notebook_has_no_outputs():
 def test_notebook_uses_the_library_api_not_the_shell():
     nb = _read()
     code = [c.source for c in nb.cells if c.cell_type == "code"]
-    shell = [line for src in code for line in src.splitlines()
-             if re.match(r"\s*(!|%%?(sh|bash|system|sx|script)\b)", line)
-             or re.search(r"\b(subprocess|os\.system|os\.popen|graphkit\.cli)\b", line)]
+    shell = [
+        line
+        for src in code
+        for line in src.splitlines()
+        if re.match(r"\s*(!|%%?(sh|bash|system|sx|script)\b)", line)
+        or re.search(r"\b(subprocess|os\.system|os\.popen|graphkit\.cli)\b", line)
+    ]
     assert shell == [], f"the walkthrough documents the Python API; no shell calls: {shell}"
     first = next(src for src in code if "DIGESTS" in src)
     assert DIGESTS_LINE in first, "the first code cell sets DIGESTS, the one variable to change"
     assert (NOTEBOOK.parent / "../examples/digests").resolve() == EXAMPLES.resolve()
     used = "\n".join(code)
-    for api in ("build(", "KnowledgeGraph(", ".query(", ".named(", ".analysis()", "describe(", "load_index(",
-                "extract_paths(", "rank_actors(", "write_html(", "count_items(", "signal_map(", "write_png(",
-                ".export(", ".export_network(", ".to_rdflib()"):
+    for api in (
+        "build(",
+        "KnowledgeGraph(",
+        ".query(",
+        ".named(",
+        ".analysis()",
+        "describe(",
+        "load_index(",
+        "extract_paths(",
+        "rank_actors(",
+        "write_html(",
+        "count_items(",
+        "signal_map(",
+        "write_png(",
+        ".export(",
+        ".export_network(",
+        ".to_rdflib()",
+    ):
         assert api in used, f"the walkthrough should show {api}"
 
 
@@ -147,7 +180,7 @@ def test_sparql_results_are_pandas_tables(examples_run):
 
 def test_rank_clusters_related_and_actors_show_results(examples_run):
     assert "AI governance" in examples_run.tables("rank")[0]
-    actors, bridges = examples_run.tables("rank-actors")
+    actors, _bridges = examples_run.tables("rank-actors")
     assert "European Commission" in actors
     assert "communities, modularity" in examples_run.stdout("clusters")
     assert examples_run.tables("clusters")[0].count("<tr>") >= 3

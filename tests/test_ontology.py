@@ -8,7 +8,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDFS, SKOS
 
-from graphkit.validate import ontology_graph, validate_graph
+from graphkit.store.validate import ontology_graph, validate_graph
 
 GK = rdflib.Namespace("https://w3id.org/graphkit/ns#")
 EXAMPLES = resources.files("graphkit.ontology").joinpath("examples")
@@ -27,7 +27,7 @@ def test_every_own_term_has_label_definition_and_is_defined_by():
 
 
 def test_mapper_uses_only_declared_terms():
-    import graphkit.mapper as m
+    import graphkit.extract.mapper as m
 
     g = ontology_graph()
     declared = {str(s) for s in g.subjects()}

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from graphkit.config import MappingError, load_mapping
-from graphkit.parse import DigestError, parse_file
+from graphkit.ingest.mapping import MappingError, load_mapping
+from graphkit.ingest.parse import DigestError, parse_file
 
 HEADER = "# __A digest__, (from page [20240107](https://kghosh.substack.com/p/20240107).)\n"
 OLD_HEADER = "# __A digest__, from ([20240107](https://kghosh.substack.com/p/20240107).)\n"
@@ -152,9 +152,9 @@ def test_page_ids(parse_text, page_id, page_date, future_date, warned):
 
 def test_page_date_follows_source_date_epoch(write_file, monkeypatch):
     path = write_file("# __T__, (from page [20290911](https://k/p/20290911).)\n## Keywords\n* ai\n")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 27, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2026, 11, 27, tzinfo=dt.UTC).timestamp())))
     assert parse_file(path).page_date is None
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc).timestamp())))
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(dt.datetime(2030, 1, 1, tzinfo=dt.UTC).timestamp())))
     assert parse_file(path).page_date == dt.date(2029, 9, 11)
 
 
@@ -163,11 +163,23 @@ def test_page_date_follows_source_date_epoch(write_file, monkeypatch):
     [
         ("# __Hello, world: a, b__, (from page [20240107](https://k/p/20240107).)", "Hello, world: a, b", "new"),
         ("# __Hello, world: a, b__, from ([20240107](https://k/p/20240107).)", "Hello, world: a, b", "old"),
-        ("# __Lessons from history, again__, (from page [20240107](https://k/p/20240107).)", "Lessons from history, again", "new"),
-        ("# __Python's __init__, explained__, from ([20240107](https://k/p/20240107).)", "Python's __init__, explained", "old"),
+        (
+            "# __Lessons from history, again__, (from page [20240107](https://k/p/20240107).)",
+            "Lessons from history, again",
+            "new",
+        ),
+        (
+            "# __Python's __init__, explained__, from ([20240107](https://k/p/20240107).)",
+            "Python's __init__, explained",
+            "old",
+        ),
         ("# Plain title, (from page [20240107](https://k/p/20240107).)", "Plain title", "new"),
-        ("# __He said \\\"no\\\"__, (from page [20240107](https://k/p/20240107).)", 'He said "no"', "new"),
-        ("# __L’IA « générale », “vraiment”__, (from page [20240107](https://k/p/20240107).)", "L’IA « générale », “vraiment”", "new"),
+        ('# __He said \\"no\\"__, (from page [20240107](https://k/p/20240107).)', 'He said "no"', "new"),
+        (
+            "# __L’IA « générale », “vraiment”__, (from page [20240107](https://k/p/20240107).)",
+            "L’IA « générale », “vraiment”",
+            "new",
+        ),
     ],
     ids=["new", "old", "from-in-title", "inner-underscores", "no-emphasis", "escaped-quote", "curly-quotes"],
 )
@@ -191,7 +203,7 @@ def test_header_without_page_link_but_with_sections(parse_text):
 
 
 def test_header_with_an_empty_page_id_warns(parse_text):
-    # BUG (graphkit/parse.py, header()/digest()): `[](url)` gives page_id None with no problem at
+    # BUG (graphkit/ingest/parse.py, header()/digest()): `[](url)` gives page_id None with no problem at
     # all, while every other header without a usable page id is warned about.
     d = parse_text("# __T__, (from page [](https://k/p/x).)\n## Keywords\n* ai\n")
     assert d.page_id is None and d.page_date is None
@@ -199,7 +211,7 @@ def test_header_with_an_empty_page_id_warns(parse_text):
 
 
 def test_title_ending_with_a_hash_keeps_it(parse_text):
-    # BUG (graphkit/parse.py, HEADING_RE): a closing '#' sequence is only one after a space
+    # BUG (graphkit/ingest/parse.py, HEADING_RE): a closing '#' sequence is only one after a space
     # (CommonMark); "# Learn C#" loses its '#'.
     d = parse_text("# Learn C#\n\n## Keywords\n\n* ai\n")
     assert d.title == "Learn C#"
@@ -211,7 +223,9 @@ def test_source_url_from_the_external_link(parse_text):
 
 
 def test_utf8_bom_and_crlf(parse_text):
-    text = "\ufeff" + (HEADER + "\n## Keywords\n\n* ai\n* ml\n\n## Signals\n\n| name | description |\n|:--|:--|\n| A | B |\n")
+    text = "\ufeff" + (
+        HEADER + "\n## Keywords\n\n* ai\n* ml\n\n## Signals\n\n| name | description |\n|:--|:--|\n| A | B |\n"
+    )
     d = parse_text(text.replace("\n", "\r\n"))
     assert d.title == "A digest"
     assert d.keywords == ["ai", "ml"]
@@ -221,7 +235,7 @@ def test_utf8_bom_and_crlf(parse_text):
 
 @pytest.mark.parametrize("char", ["\u2028", "\x85", "\x0c"], ids=["U+2028", "NEL", "FF"])
 def test_unicode_line_separators_inside_a_line(parse_text, char):
-    # BUG (graphkit/parse.py, _Reader.digest: `lines = text.splitlines()`): str.splitlines() also
+    # BUG (graphkit/ingest/parse.py, _Reader.digest: `lines = text.splitlines()`): str.splitlines() also
     # breaks on U+2028/U+2029/NEL/FF/…, which markdown does not treat as line ends. A cell holding
     # one is cut (rest of the row silently lost) and every later line number is off by one.
     text = HEADER + f"## Summary\nBefore{char}after.\n" + SIGNALS_HEADER + f"| X | a{char}b | 3 |\n| Y | c | 2 |\n"
@@ -270,7 +284,7 @@ def test_one_character_item_is_dropped_with_its_line(parse_text):
 
 
 def test_keyword_list_as_a_comma_separated_line(parse_text):
-    # BUG (graphkit/parse.py, _Reader.bullets): the comment says "Some digests put a
+    # BUG (graphkit/ingest/parse.py, _Reader.bullets): the comment says "Some digests put a
     # comma-separated line instead of bullets", but the line is kept as ONE keyword
     # "ai, web, cloud" instead of being split into three.
     d = parse_text(HEADER + "## Keywords\n\nai, web, cloud\n\n## Themes\n\n* tech\n")
@@ -297,7 +311,10 @@ def test_other_section_fields(parse_text):
 
 
 def test_summary_before_keywords(parse_text):
-    d = parse_text(OLD_HEADER + "\n## Summary\n\nFirst paragraph\ncontinued.\n\nSecond.\n\n## Keywords\n\n* ai\n\n## Themes\n\n* tech\n")
+    d = parse_text(
+        OLD_HEADER
+        + "\n## Summary\n\nFirst paragraph\ncontinued.\n\nSecond.\n\n## Keywords\n\n* ai\n\n## Themes\n\n* tech\n"
+    )
     assert d.format == "old"
     assert d.summary == "First paragraph continued.\n\nSecond."
     assert d.keywords == ["ai"] and d.themes == ["tech"]
@@ -346,7 +363,10 @@ def test_closed_code_fence_does_not_warn(parse_text):
         ("## Keywords\n\n* ai\n* ml", lambda d: d.keywords == ["ai", "ml"]),
         ("## Themes\n\n* tech", lambda d: d.themes == ["tech"]),
         ("## Summary\n\nLast words.", lambda d: d.summary == "Last words."),
-        ("## Signals\n\n| name | description |\n|:--|:--|\n| A | B |\n| C | D |", lambda d: [r.name for r in d.rows("signals")] == ["A", "C"]),
+        (
+            "## Signals\n\n| name | description |\n|:--|:--|\n| A | B |\n| C | D |",
+            lambda d: [r.name for r in d.rows("signals")] == ["A", "C"],
+        ),
         ("## Closest\n\n* [Other](abc)", lambda d: [link.target for link in d.closest] == ["abc"]),
     ],
     ids=["keywords", "themes", "summary", "table", "closest"],
@@ -366,7 +386,10 @@ SIGNALS_HEADER = "## Signals\n\n| name | description | relevancy |\n|:-----|:---
 def test_row_with_wrong_number_of_cells(parse_text):
     text = HEADER + SIGNALS_HEADER + "| A | a | 3 |\n| B | only two |\n| C | c | x | 4 |\n| D | d | 5 |\n"
     d = parse_text(text)
-    assert [(r.name, r.line) for r in d.rows("signals")] == [("A", line_of(text, "| A |")), ("D", line_of(text, "| D |"))]
+    assert [(r.name, r.line) for r in d.rows("signals")] == [
+        ("A", line_of(text, "| A |")),
+        ("D", line_of(text, "| D |")),
+    ]
     assert [p.line for p in problems(d, "cells")] == [line_of(text, "| B |"), line_of(text, "| C |")]
 
 
@@ -412,8 +435,10 @@ def test_escaped_quotes_in_lists_and_summary(parse_text):
 
 def test_curly_quotes_are_preserved(parse_text):
     text = (
-        HEADER + "## Keywords\n* “smart” cities\n* l’IA\n## Summary\nIt’s “the” ‘best’ « idée ».\n"
-        + SIGNALS_HEADER + "| Companies’ “AI” | don’t | 3 |\n"
+        HEADER
+        + "## Keywords\n* “smart” cities\n* l’IA\n## Summary\nIt’s “the” ‘best’ « idée ».\n"
+        + SIGNALS_HEADER
+        + "| Companies’ “AI” | don’t | 3 |\n"
     )
     d = parse_text(text)
     assert d.keywords == ["“smart” cities", "l’IA"]
@@ -429,7 +454,11 @@ def test_old_signals_table(parse_text):
     d = parse_text(text)
     (row,) = d.rows("signals")
     assert (row.name, row.change, row.horizon, row.driving_force, row.relevancy) == (
-        "Heat pumps", "Adoption", "Most homes", "Energy prices", None,
+        "Heat pumps",
+        "Adoption",
+        "Most homes",
+        "Energy prices",
+        None,
     )
     assert row.line == line_of(text, "| Heat pumps")
 
@@ -441,7 +470,12 @@ def test_new_signals_table_all_columns(parse_text):
     )
     (row,) = parse_text(text).rows("signals")
     assert (row.name, row.description, row.change, row.horizon, row.driving_force, row.relevancy) == (
-        "N", "D", "C", "H", "F", 5,
+        "N",
+        "D",
+        "C",
+        "H",
+        "F",
+        5,
     )
 
 
@@ -467,6 +501,31 @@ def test_table_without_name_or_description_column_is_skipped(parse_text):
     assert d.rows("concerns") == []
     (warning,) = problems(d, "neither")
     assert warning.line == line_of(text, "| change |")
+
+
+def test_wrapped_cells_continue_the_row_above(parse_text):
+    text = HEADER + (
+        "## Signals\n\n| Signal | Change | 10y horizon | Driving force |\n|---|---|---|---|\n"
+        "| Forest farming | Shift from logging to | More canopy | Demand |\n"
+        "|  | agroforestry |  | for timber |\n"
+        "| Fungi food | Plant-based diets | Protein | Climate |\n"
+    )
+    d = parse_text(text)
+    rows = d.rows("signals")
+    assert [(r.name, r.change, r.horizon, r.driving_force) for r in rows] == [
+        ("Forest farming", "Shift from logging to agroforestry", "More canopy", "Demand for timber"),
+        ("Fungi food", "Plant-based diets", "Protein", "Climate"),
+    ]
+    assert [r.line for r in rows] == [line_of(text, "Forest farming"), line_of(text, "Fungi food")]
+    assert not d.problems
+
+
+def test_continuation_with_no_row_above_is_skipped_with_a_warning(parse_text):
+    text = HEADER + "## Signals\n\n| Signal | Change |\n|---|---|\n|  | orphan cell |\n| S | C |\n"
+    d = parse_text(text)
+    assert [(r.name, r.change) for r in d.rows("signals")] == [("S", "C")]
+    (warning,) = problems(d, "no name and no description")
+    assert warning.line == line_of(text, "orphan cell")
 
 
 def test_unmapped_column_is_ignored_with_a_warning(parse_text):
@@ -512,12 +571,15 @@ def test_closest_links(parse_text):
         ("Full URL", "dddd4444"),
     ]
     assert [link.line for link in d.closest] == [
-        line_of(text, "Plain id"), line_of(text, "With suffix"), line_of(text, "With path"), line_of(text, "Full URL"),
+        line_of(text, "Plain id"),
+        line_of(text, "With suffix"),
+        line_of(text, "With path"),
+        line_of(text, "Full URL"),
     ]
 
 
 def test_closest_link_whose_title_has_brackets(parse_text):
-    # BUG (graphkit/parse.py, LINK_RE used by _Reader.links): a title with brackets, e.g.
+    # BUG (graphkit/ingest/parse.py, LINK_RE used by _Reader.links): a title with brackets, e.g.
     # "[Podcast] The future", makes the link regex fail and the link is dropped without a warning.
     text = HEADER + "## Closest\n\n* [[Podcast] The future](abc123)\n* [Plain](def456)\n"
     d = parse_text(text)
@@ -550,7 +612,9 @@ columns:
   relevancy: [Pertinence]
 """
 
-CUSTOM_DIGEST = HEADER + """
+CUSTOM_DIGEST = (
+    HEADER
+    + """
 ## Étiquettes
 
 * énergie
@@ -574,6 +638,7 @@ Un texte.
 
 * ignored
 """
+)
 
 
 def test_custom_mapping_renames_sections_and_columns(parse_text, write_file):
@@ -619,8 +684,16 @@ def test_mapping_aliases_ignore_case_accents_and_punctuation(parse_text, write_f
         ("sections:\n  keywords: [Tags]\n", "keywords"),
         ("columns:\n  name: Nom\n", "name"),
     ],
-    ids=["unknown-section", "unknown-section-after-good", "unknown-column", "unknown-field", "wrong-kind",
-         "aliases-not-list", "section-not-mapping", "column-not-list"],
+    ids=[
+        "unknown-section",
+        "unknown-section-after-good",
+        "unknown-column",
+        "unknown-field",
+        "wrong-kind",
+        "aliases-not-list",
+        "section-not-mapping",
+        "column-not-list",
+    ],
 )
 def test_malformed_mapping(write_file, yaml_text, named):
     with pytest.raises(MappingError) as info:
@@ -629,7 +702,9 @@ def test_malformed_mapping(write_file, yaml_text, named):
     assert "bad.yaml" in str(info.value)
 
 
-@pytest.mark.parametrize("yaml_text", ["sections: [\n", "- a list\n- not a mapping\n"], ids=["invalid-yaml", "not-a-mapping"])
+@pytest.mark.parametrize(
+    "yaml_text", ["sections: [\n", "- a list\n- not a mapping\n"], ids=["invalid-yaml", "not-a-mapping"]
+)
 def test_unusable_mapping_file(write_file, yaml_text):
     with pytest.raises(MappingError, match="bad.yaml"):
         load_mapping(write_file(yaml_text, "bad.yaml"))

@@ -7,36 +7,57 @@ import datetime as dt
 import json
 
 import pytest
+import timecorpus
 from click.testing import CliRunner
 
-import timecorpus
-from graphkit import periods
 from graphkit.cli import main
+from graphkit.timeline import periods
 from graphkit_testutil import EXAMPLES
 
 D = dt.date
 
 
-@pytest.mark.parametrize("text, start, end", [
-    ("2024", D(2024, 1, 1), D(2024, 12, 31)),
-    ("2024-02", D(2024, 2, 1), D(2024, 2, 29)),          # leap year
-    ("2023-02", D(2023, 2, 1), D(2023, 2, 28)),
-    ("2024-12", D(2024, 12, 1), D(2024, 12, 31)),
-    ("2024-06-30", D(2024, 6, 30), D(2024, 6, 30)),
-    ("2024-Q1", D(2024, 1, 1), D(2024, 3, 31)),
-    ("2024-q4", D(2024, 10, 1), D(2024, 12, 31)),
-    ("2024-W01", D(2024, 1, 1), D(2024, 1, 7)),          # 1 January 2024 is a Monday
-    ("2021-W01", D(2021, 1, 4), D(2021, 1, 10)),         # ISO week 1 holds the first Thursday
-    ("2020-W53", D(2020, 12, 28), D(2021, 1, 3)),
-    (" 2025-w13 ", D(2025, 3, 24), D(2025, 3, 30)),
-])
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2024", D(2024, 1, 1), D(2024, 12, 31)),
+        ("2024-02", D(2024, 2, 1), D(2024, 2, 29)),  # leap year
+        ("2023-02", D(2023, 2, 1), D(2023, 2, 28)),
+        ("2024-12", D(2024, 12, 1), D(2024, 12, 31)),
+        ("2024-06-30", D(2024, 6, 30), D(2024, 6, 30)),
+        ("2024-Q1", D(2024, 1, 1), D(2024, 3, 31)),
+        ("2024-q4", D(2024, 10, 1), D(2024, 12, 31)),
+        ("2024-W01", D(2024, 1, 1), D(2024, 1, 7)),  # 1 January 2024 is a Monday
+        ("2021-W01", D(2021, 1, 4), D(2021, 1, 10)),  # ISO week 1 holds the first Thursday
+        ("2020-W53", D(2020, 12, 28), D(2021, 1, 3)),
+        (" 2025-w13 ", D(2025, 3, 24), D(2025, 3, 30)),
+    ],
+)
 def test_bounds_of_every_form(text, start, end):
     assert periods.parse_bound(text) == start
     assert periods.parse_bound(text, end=True) == end
 
 
-@pytest.mark.parametrize("bad", ["2024-13", "2024-00", "2024-Q5", "2024-Q0", "2023-W53", "2024-W00", "2024-02-30",
-                                 "24", "2024-1", "2024/03", "20240301", "2024-03-1", "last year", "", "2024-Q1-2"])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "2024-13",
+        "2024-00",
+        "2024-Q5",
+        "2024-Q0",
+        "2023-W53",
+        "2024-W00",
+        "2024-02-30",
+        "24",
+        "2024-1",
+        "2024/03",
+        "20240301",
+        "2024-03-1",
+        "last year",
+        "",
+        "2024-Q1-2",
+    ],
+)
 def test_bad_forms_name_the_accepted_ones(bad):
     with pytest.raises(ValueError) as exc:
         periods.parse_bound(bad)
@@ -73,11 +94,24 @@ def test_undated_is_never_within_a_range():
 
 def test_restrict_projection_keeps_in_range_articles_and_what_they_link():
     data = {
-        "nodes": [["a1", "article", "A1", "2024-01-07", None], ["a2", "article", "A2", "2023-01-01", None],
-                  ["a3", "article", "A3", None, None], ["s1", "signal", "S1", None, 4], ["s2", "signal", "S2", None, 3],
-                  ["t", "theme", "T", None, None], ["u", "theme", "U", None, None]],
-        "edges": [["a1", "a2", 0.5], ["a1", "s1", 1.0], ["a1", "t", 1.0], ["a2", "s2", 1.0], ["a2", "t", 1.0],
-                  ["a2", "u", 1.0], ["a3", "u", 1.0]],
+        "nodes": [
+            ["a1", "article", "A1", "2024-01-07", None],
+            ["a2", "article", "A2", "2023-01-01", None],
+            ["a3", "article", "A3", None, None],
+            ["s1", "signal", "S1", None, 4],
+            ["s2", "signal", "S2", None, 3],
+            ["t", "theme", "T", None, None],
+            ["u", "theme", "U", None, None],
+        ],
+        "edges": [
+            ["a1", "a2", 0.5],
+            ["a1", "s1", 1.0],
+            ["a1", "t", 1.0],
+            ["a2", "s2", 1.0],
+            ["a2", "t", 1.0],
+            ["a2", "u", 1.0],
+            ["a3", "u", 1.0],
+        ],
     }
     sub, info = periods.restrict_projection(data, D(2024, 1, 1), D(2024, 12, 31))
     assert [n[0] for n in sub["nodes"]] == ["a1", "s1", "t"]
@@ -118,24 +152,37 @@ def test_projection_within_equals_restricting_the_whole_projection(stores):
         kg = KnowledgeGraph(stores[name])
         for since, until in ((D(2024, 1, 1), None), (None, D(2023, 6, 30)), (D(2024, 11, 1), D(2024, 11, 30))):
             for rows in (True, False):
-                assert periods.projection_within(kg, since, until, rows=rows) == \
-                    periods.restrict_projection(kg.projection(), since, until, rows=rows), (name, since, until, rows)
+                assert periods.projection_within(kg, since, until, rows=rows) == periods.restrict_projection(
+                    kg.projection(), since, until, rows=rows
+                ), (name, since, until, rows)
 
 
 def test_rank_since_until_recomputes_on_the_range(stores):
     kg = stores["tiny"]
     full = json.loads(_run("rank", "--store", kg, "--type", "theme", "--by", "degree", "--json").stdout)
-    assert {r["label"]: r["degree"] for r in full}["beta cells"] == 6   # a1 a2 a3 a5 a6 a10: the whole corpus, undated too
+    assert {r["label"]: r["degree"] for r in full}[
+        "beta cells"
+    ] == 6  # a1 a2 a3 a5 a6 a10: the whole corpus, undated too
     res = _run("rank", "--store", kg, "--type", "theme", "--by", "degree", "--since", "2024", "--json")
     ranged = {r["label"]: r["degree"] for r in json.loads(res.stdout)}
     # 2024: a7 (alpha, gamma) and a8 (alpha, gamma, epsilon, zeta)
     assert ranged == {"alpha grid": 2, "gamma rays": 2, "epsilon lab": 1, "zeta drift": 1}
-    assert "2 articles dated from 2024-01-01" in res.stderr and "2 undated" in res.stderr and "6 dated outside" in res.stderr
+    assert (
+        "2 articles dated from 2024-01-01" in res.stderr
+        and "2 undated" in res.stderr
+        and "6 dated outside" in res.stderr
+    )
     pr = json.loads(_run("rank", "--store", kg, "--type", "theme", "--until", "2022-Q3", "--json").stdout)
     assert [r["label"] for r in pr] == ["beta cells", "alpha grid"]  # a1 (A, B), a2 (B)
-    bt = json.loads(_run("rank", "--store", kg, "--by", "betweenness", "--since", "2023-02", "--until", "2023-W17",
-                         "--json").stdout)
-    assert {r["label"] for r in bt} == {"Article a3", "alpha grid", "beta cells", "filler word"}  # a3 only (a4, 7 May, is in W18)
+    bt = json.loads(
+        _run("rank", "--store", kg, "--by", "betweenness", "--since", "2023-02", "--until", "2023-W17", "--json").stdout
+    )
+    assert {r["label"] for r in bt} == {
+        "Article a3",
+        "alpha grid",
+        "beta cells",
+        "filler word",
+    }  # a3 only (a4, 7 May, is in W18)
 
 
 def test_clusters_and_related_since_until(stores):
@@ -148,8 +195,24 @@ def test_clusters_and_related_since_until(stores):
     assert "modularity" in ranged
     rel = _run("related", "synthetic data", "--store", kg, "--type", "theme", "--top", "1000", "--json")
     every = {r["iri"]: r["score"] for r in json.loads(rel.stdout)["results"]}
-    some = {r["iri"]: r["score"] for r in json.loads(_run("related", "synthetic data", "--store", kg, "--type", "theme",
-                                                          "--since", "2025", "--top", "1000", "--json").stdout)["results"]}
+    some = {
+        r["iri"]: r["score"]
+        for r in json.loads(
+            _run(
+                "related",
+                "synthetic data",
+                "--store",
+                kg,
+                "--type",
+                "theme",
+                "--since",
+                "2025",
+                "--top",
+                "1000",
+                "--json",
+            ).stdout
+        )["results"]
+    }
     assert 0 < len(some) < len(every)
     assert some == {iri: every[iri] for iri in some}  # same scores, fewer candidates
 

@@ -11,9 +11,9 @@ from click.testing import CliRunner
 
 from graphkit.build import build
 from graphkit.cli import main
+from graphkit.core.normalize import label_key
 from graphkit.graph import KnowledgeGraph
-from graphkit.normalize import label_key
-from graphkit.parse import parse_file
+from graphkit.ingest.parse import parse_file
 from graphkit_testutil import corpus_path
 
 
@@ -28,11 +28,14 @@ def _digests():
     return [parse_file(p) for p in sorted(corpus_path().glob("*.md"))]
 
 
-@pytest.mark.parametrize("since,until,lo,hi", [
-    ("2024", "2024-Q2", dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
-    ("2025-03", None, dt.date(2025, 3, 1), None),
-    (None, "2023", None, dt.date(2023, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "since,until,lo,hi",
+    [
+        ("2024", "2024-Q2", dt.date(2024, 1, 1), dt.date(2024, 6, 30)),
+        ("2025-03", None, dt.date(2025, 3, 1), None),
+        (None, "2023", None, dt.date(2023, 12, 31)),
+    ],
+)
 def test_named_query_counts_only_digests_in_range(corpus_kg, since, until, lo, hi):
     # Counted independently from the parsed digests: articles per theme key, page date in range.
     expected = Counter()
@@ -64,8 +67,11 @@ def test_undated_digests_are_never_in_a_range(corpus_kg):
 
 
 def test_range_errors_are_one_line(corpus_kg):
-    result = CliRunner().invoke(main, ["query", "--store", str(corpus_kg), "--name", "top-themes", "--since", "2024-13"])
+    result = CliRunner().invoke(
+        main, ["query", "--store", str(corpus_kg), "--name", "top-themes", "--since", "2024-13"]
+    )
     assert result.exit_code == 1 and "--since" in result.output and "Traceback" not in result.output
-    result = CliRunner().invoke(main, ["query", "--store", str(corpus_kg), "--name", "top-themes",
-                                       "--since", "2025", "--until", "2024"])
+    result = CliRunner().invoke(
+        main, ["query", "--store", str(corpus_kg), "--name", "top-themes", "--since", "2025", "--until", "2024"]
+    )
     assert result.exit_code == 1 and "after --until" in result.output

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from graphkit.build import build
 from graphkit.cli import main
 from graphkit.graph import KnowledgeGraph
-from graphkit.related import Ambiguous, load_index
+from graphkit.search.related import Ambiguous, load_index
 
 
 def digest(title, date, themes, techs, signals, keyword="energy"):
@@ -20,21 +20,61 @@ def digest(title, date, themes, techs, signals, keyword="energy"):
         f"# __{title}__, (from page [{date}](https://watch.test/p/{date}).)\n\n"
         f"## Keywords\n\n* {keyword}\n\n## Themes\n\n" + "\n".join(f"* {t}" for t in themes) + "\n\n"
         "## Signals\n\n| name | description | change | 10-year | driving-force | relevancy |\n|--|--|--|--|--|--:|\n"
-        + rows + "\n\n## Technologies\n\n| name | description | relevancy |\n|--|--|--:|\n" + tech_rows + "\n"
+        + rows
+        + "\n\n## Technologies\n\n| name | description | relevancy |\n|--|--|--:|\n"
+        + tech_rows
+        + "\n"
     )
 
 
 def write_corpus(src):
-    (src / "a.md").write_text(digest("Kites at sea", "20240107", ["tidal kites", "marine energy"], ["kite turbine"],
-                                     [("Offshore kite farms", "Utilities test tethered kites that harvest tidal currents"),
-                                      ("Grid contracts", "Utilities sign long contracts with marine operators")]), "utf-8")
-    (src / "b.md").write_text(digest("Tidal kite pilots", "20240114", ["Tidal Kites", "fisheries"], ["Kite turbines"],
-                                     [("Kite turbines under water", "Tethered underwater kites sweep tidal currents for power"),
-                                      ("Fishing conflicts", "Fishers contest new exclusion zones")]), "utf-8")
-    (src / "c.md").write_text(digest("Bakery robots", "20240121", ["automation", "food"], ["dough robot"],
-                                     [("Robot bakers", "Robots knead dough overnight in small bakeries")], keyword="automation"), "utf-8")
-    (src / "d.md").write_text(digest("Marine permits", "20240128", ["marine energy", "permits"], ["permit software"],
-                                     [("Faster marine permits", "Regulators fast-track permits for marine energy pilots")]), "utf-8")
+    (src / "a.md").write_text(
+        digest(
+            "Kites at sea",
+            "20240107",
+            ["tidal kites", "marine energy"],
+            ["kite turbine"],
+            [
+                ("Offshore kite farms", "Utilities test tethered kites that harvest tidal currents"),
+                ("Grid contracts", "Utilities sign long contracts with marine operators"),
+            ],
+        ),
+        "utf-8",
+    )
+    (src / "b.md").write_text(
+        digest(
+            "Tidal kite pilots",
+            "20240114",
+            ["Tidal Kites", "fisheries"],
+            ["Kite turbines"],
+            [
+                ("Kite turbines under water", "Tethered underwater kites sweep tidal currents for power"),
+                ("Fishing conflicts", "Fishers contest new exclusion zones"),
+            ],
+        ),
+        "utf-8",
+    )
+    (src / "c.md").write_text(
+        digest(
+            "Bakery robots",
+            "20240121",
+            ["automation", "food"],
+            ["dough robot"],
+            [("Robot bakers", "Robots knead dough overnight in small bakeries")],
+            keyword="automation",
+        ),
+        "utf-8",
+    )
+    (src / "d.md").write_text(
+        digest(
+            "Marine permits",
+            "20240128",
+            ["marine energy", "permits"],
+            ["permit software"],
+            [("Faster marine permits", "Regulators fast-track permits for marine energy pilots")],
+        ),
+        "utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -108,8 +148,8 @@ def test_unknown_iri_and_unknown_name(kg):
 
 
 def test_index_built_on_first_use_without_build_time_analysis(tmp_path):
-    from graphkit.related import INDEX_NPZ
-    from graphkit.store import GraphFolder
+    from graphkit.search.related import INDEX_NPZ
+    from graphkit.store.folder import GraphFolder
 
     write_corpus(tmp_path)
     out = tmp_path / "lean"

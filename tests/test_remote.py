@@ -21,14 +21,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from graphkit_testutil import EXAMPLES, corpus_path
 from remote_servers import VIRTUOSO_PASSWORD, VIRTUOSO_USER, Virtuoso, same_quads, start_oxigraph
 
 from graphkit.build import build
 from graphkit.cli import main
 from graphkit.graph import KnowledgeGraph
-from graphkit.queries import named_queries
-from graphkit.remote import (
+from graphkit.publish.remote import (
     PushError,
     PushState,
     RemoteError,
@@ -41,6 +39,8 @@ from graphkit.remote import (
     sparql_string,
     with_prefixes,
 )
+from graphkit.store.queries import named_queries
+from graphkit_testutil import EXAMPLES, corpus_path
 
 PREFIX = "https://w3id.org/graphkit/id/graph/"
 
@@ -93,8 +93,10 @@ def test_bind_values_reaches_every_subquery_and_ignores_text_that_looks_like_spa
     text = named_queries()["signals-of-theme"].text
     bound = bind_values(text, {"theme": "climate change"})
     assert bound.count('VALUES (?theme) { ("climate change") }') == 2  # outer and inner WHERE
-    tricky = ('PREFIX ex: <http://ex/WHERE#SELECT> # SELECT { not a brace\n'
-              "SELECT ?theme ?s WHERE { ?s ex:p \"WHERE { SELECT\", '}' . FILTER(?s != <http://ex/#SELECT>) }")
+    tricky = (
+        "PREFIX ex: <http://ex/WHERE#SELECT> # SELECT { not a brace\n"
+        "SELECT ?theme ?s WHERE { ?s ex:p \"WHERE { SELECT\", '}' . FILTER(?s != <http://ex/#SELECT>) }"
+    )
     out = bind_values(tricky, {"theme": "t"})
     assert out.count("VALUES") == 1
     assert out.index("VALUES") > out.index("WHERE {")
@@ -130,7 +132,11 @@ def test_endpoint_guesses_and_credentials(tmp_path, monkeypatch):
     monkeypatch.delenv("GRAPHKIT_ENDPOINT_PASSWORD", raising=False)
     monkeypatch.setenv("NETRC", str(tmp_path / "netrc"))
     ep = endpoint("http://127.0.0.1:7878/query")
-    assert (ep.update_url, ep.graph_store_url, ep.user) == ("http://127.0.0.1:7878/update", "http://127.0.0.1:7878/store", None)
+    assert (ep.update_url, ep.graph_store_url, ep.user) == (
+        "http://127.0.0.1:7878/update",
+        "http://127.0.0.1:7878/store",
+        None,
+    )
     ep = endpoint("http://h:8890/sparql-auth")
     assert (ep.update_url, ep.graph_store_url) == ("http://h:8890/sparql-auth", "http://h:8890/sparql-graph-crud-auth")
     ep = endpoint("http://h:3030/ds/query", graph_store="http://h:3030/ds/data")
@@ -237,7 +243,12 @@ def test_oxigraph_push_query_change_delete_push(tmp_path):
         ep = endpoint(server.query_url)
         n_graphs = len(local_graphs(kg)[0])
         report = push(kg, ep)
-        assert (len(report.added), len(report.changed), len(report.removed), report.graphs_sent) == (n_graphs, 0, 0, n_graphs)
+        assert (len(report.added), len(report.changed), len(report.removed), report.graphs_sent) == (
+            n_graphs,
+            0,
+            0,
+            n_graphs,
+        )
         remote = RemoteGraph(ep)
         assert remote.quads(PREFIX) == local_quads(kg)
         assert remote.graphs(PREFIX) == sorted(g.iri for g in local_graphs(kg)[0])
@@ -246,8 +257,12 @@ def test_oxigraph_push_query_change_delete_push(tmp_path):
         # the previous graph whole (what "a digest is never half-pushed" rests on).
         digest_graph = next(g for g in local_graphs(kg)[0] if g.digest)
         broken = digest_graph.path.read_bytes()[:2000] + b"<http://broken> <http://x> .\n"
-        req = urllib.request.Request(f"{server.store_url}?graph={urllib.parse.quote(digest_graph.iri, safe='')}",
-                                     data=broken, method="PUT", headers={"Content-Type": "application/n-triples"})
+        req = urllib.request.Request(
+            f"{server.store_url}?graph={urllib.parse.quote(digest_graph.iri, safe='')}",
+            data=broken,
+            method="PUT",
+            headers={"Content-Type": "application/n-triples"},
+        )
         with pytest.raises(urllib.error.HTTPError):
             urllib.request.urlopen(req)
         assert remote.quads(PREFIX) == local_quads(kg)
@@ -304,8 +319,12 @@ def test_graphs_the_remote_lost_are_sent_again(oxigraph_kg, tmp_path):
         req = urllib.request.Request(f"{server.store_url}?graph={urllib.parse.quote(lost, safe='')}", method="DELETE")
         urllib.request.urlopen(req).close()
         stray = f"{PREFIX}article/not-ours"
-        req = urllib.request.Request(f"{server.store_url}?graph={urllib.parse.quote(stray, safe='')}", method="PUT",
-                                     data=b"<http://a> <http://b> <http://c> .\n", headers={"Content-Type": "application/n-triples"})
+        req = urllib.request.Request(
+            f"{server.store_url}?graph={urllib.parse.quote(stray, safe='')}",
+            method="PUT",
+            data=b"<http://a> <http://b> <http://c> .\n",
+            headers={"Content-Type": "application/n-triples"},
+        )
         urllib.request.urlopen(req).close()
         report = push(kg, ep)
         assert report.resent == [lost] and report.graphs_sent == 1 and report.removed == [stray]
@@ -318,21 +337,20 @@ def test_graphs_the_remote_lost_are_sent_again(oxigraph_kg, tmp_path):
 
 
 def test_a_second_push_from_the_same_folder_waits_its_turn(oxigraph_kg, tmp_path):
-    from graphkit.store import StoreError
+    from graphkit.store.folder import StoreError
 
     _, kg0 = oxigraph_kg
     kg = tmp_path / "kg"
     shutil.copytree(kg0, kg)
-    with PushState(kg).lock():
-        with pytest.raises(StoreError, match="another push"):
-            push(kg, endpoint("http://127.0.0.1:9/query", retries=0))
+    with PushState(kg).lock(), pytest.raises(StoreError, match="another push"):
+        push(kg, endpoint("http://127.0.0.1:9/query", retries=0))
 
 
 def test_server_down(oxigraph_kg, tmp_path):
     _, kg0 = oxigraph_kg
     kg = tmp_path / "kg"
     shutil.copytree(kg0, kg)
-    from graphkit.serve import free_port
+    from graphkit.publish.serve import free_port
 
     url = f"http://127.0.0.1:{free_port()}/query"
     started = time.monotonic()
@@ -388,7 +406,6 @@ def test_server_killed_during_requests_leaves_whole_graphs(oxigraph_kg, tmp_path
     shutil.copytree(kg0, kg)
     location = tmp_path / "remote"
     server = start_oxigraph(location)
-    port = server.port
     ep = endpoint(server.query_url, retries=0)
     timer = threading.Timer(0.15, lambda: server.stop(kill=True))
     timer.start()
@@ -420,7 +437,7 @@ def test_server_killed_during_requests_leaves_whole_graphs(oxigraph_kg, tmp_path
 class _BasicAuthHandler(http.server.BaseHTTPRequestHandler):
     """A SPARQL endpoint stand-in that wants Basic credentials u:p (answers every query with true)."""
 
-    def do_POST(self):  # noqa: N802
+    def do_POST(self):
         import base64
 
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -565,8 +582,22 @@ def test_virtuoso_wrong_credentials(virtuoso, oxigraph_kg):
         push(kg, ep)
     assert info.value.kind == "auth" and info.value.status == 401
     assert "refused the credentials of user 'dba'" in str(info.value)
-    result = CliRunner().invoke(main, ["push", "--store", str(kg), "--endpoint", f"{virtuoso.base}/sparql-auth",
-                                       "--user", "dba", "--password", "wrong", "--retries", "0"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "push",
+            "--store",
+            str(kg),
+            "--endpoint",
+            f"{virtuoso.base}/sparql-auth",
+            "--user",
+            "dba",
+            "--password",
+            "wrong",
+            "--retries",
+            "0",
+        ],
+    )
     assert result.exit_code == 1 and result.output.startswith("Error:") and "credentials" in result.output
     assert "Traceback" not in result.output
 
@@ -586,10 +617,12 @@ def test_cli_remote_output_equals_local_and_dry_run(oxigraph_kg, tmp_path):
         text = runner.invoke(main, ["push", "--store", str(kg), "--endpoint", server.query_url])
         assert text.exit_code == 0 and text.output.startswith(f"Pushed {kg} to {server.store_url} (gsp)")
         theme = sample_params(kg)["theme"]
-        for args in (["--name", "signals-of-theme", "-p", f"theme={theme}", "--format", "csv"],
-                     ["--name", "top-themes", "--json"],
-                     ["SELECT ?l WHERE { ?t a gk:Theme ; skos:prefLabel ?l } ORDER BY ?l LIMIT 5", "--format", "csv"],
-                     ["ASK { ?a a schema:NewsArticle }"]):
+        for args in (
+            ["--name", "signals-of-theme", "-p", f"theme={theme}", "--format", "csv"],
+            ["--name", "top-themes", "--json"],
+            ["SELECT ?l WHERE { ?t a gk:Theme ; skos:prefLabel ?l } ORDER BY ?l LIMIT 5", "--format", "csv"],
+            ["ASK { ?a a schema:NewsArticle }"],
+        ):
             remote = runner.invoke(main, ["query", "--endpoint", server.query_url, *args])
             local = runner.invoke(main, ["query", "--store", str(kg), *args])
             assert remote.exit_code == 0 and remote.output == local.output, args

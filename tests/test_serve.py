@@ -14,14 +14,13 @@ import urllib.request
 
 import pytest
 from click.testing import CliRunner
-from graphkit_testutil import corpus_path
 from remote_servers import oxigraph_binary
 
 from graphkit.build import build
 from graphkit.cli import main
 from graphkit.graph import KnowledgeGraph
-from graphkit.remote import RemoteError, RemoteGraph, endpoint, push
-from graphkit.serve import (
+from graphkit.publish.remote import RemoteError, RemoteGraph, endpoint, push
+from graphkit.publish.serve import (
     SNAPSHOT_PREFIX,
     Served,
     ServeError,
@@ -31,7 +30,8 @@ from graphkit.serve import (
     parse_bind,
     remove_stale_snapshots,
 )
-from graphkit.store import GraphFolder
+from graphkit.store.folder import GraphFolder
+from graphkit_testutil import corpus_path
 
 PREFIX = "https://w3id.org/graphkit/id/graph/"
 
@@ -143,8 +143,12 @@ def test_cli_serve_runs_until_interrupted(corpus_kg):
     _, kg = corpus_kg
     port = free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "graphkit.cli", "serve", "--store", str(kg), "--bind",
-                             f"127.0.0.1:{port}", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "graphkit.cli", "serve", "--store", str(kg), "--bind", f"127.0.0.1:{port}", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     try:
         lines = []
         deadline = time.monotonic() + 60
@@ -181,9 +185,12 @@ def test_read_write_serves_a_scratch_copy(corpus_kg, tmp_path):
     try:
         ep = endpoint(server.query_url)
         RemoteGraph(ep)  # writes are accepted (into the snapshot)
-        req = urllib.request.Request(f"{server.store_url}?graph=http%3A%2F%2Fexample.org%2Fscratch", method="PUT",
-                                     data=b"<http://a> <http://b> <http://c> .\n",
-                                     headers={"Content-Type": "application/n-triples"})
+        req = urllib.request.Request(
+            f"{server.store_url}?graph=http%3A%2F%2Fexample.org%2Fscratch",
+            method="PUT",
+            data=b"<http://a> <http://b> <http://c> .\n",
+            headers={"Content-Type": "application/n-triples"},
+        )
         with urllib.request.urlopen(req) as resp:
             assert resp.status in (201, 204)
         assert RemoteGraph(ep).query("ASK { GRAPH <http://example.org/scratch> { ?s ?p ?o } }").boolean is True

@@ -11,12 +11,12 @@ import re
 from collections import Counter
 
 import pytest
+import timecorpus
 from click.testing import CliRunner
 
-import timecorpus
-from graphkit import trends
 from graphkit.cli import main
 from graphkit.graph import KnowledgeGraph
+from graphkit.timeline import trends
 from graphkit_testutil import corpus_path
 
 L = {v: k for k, v in timecorpus.NAMES.items()}  # label -> letter
@@ -33,19 +33,41 @@ def test_counts_per_year_by_hand():
     assert sorted(c["undated"]) == [timecorpus.BASE + "article/a10", timecorpus.BASE + "article/a9"]
     items = {L[it["label"]]: it for it in c["items"].values()}
     assert {k: it["df"] for k, it in items.items()} == {
-        "A": [1, 1, 2], "B": [2, 3, 0], "C": [0, 1, 2], "D": [0, 2, 0], "E": [0, 1, 1], "F": [0, 0, 1]}
+        "A": [1, 1, 2],
+        "B": [2, 3, 0],
+        "C": [0, 1, 2],
+        "D": [0, 2, 0],
+        "E": [0, 1, 1],
+        "F": [0, 0, 1],
+    }
     # C is also a keyword in a7 and a8: two mentions in each
     assert items["C"]["tf"] == [0, 1, 4]
     assert items["A"]["tf"] == [1, 1, 2]
     assert {k: it["first_seen"] for k, it in items.items()} == {
-        "A": "2022-03-06", "B": "2022-03-06", "C": "2023-05-07", "D": "2023-05-07", "E": "2023-08-06", "F": "2024-06-02"}
+        "A": "2022-03-06",
+        "B": "2022-03-06",
+        "C": "2023-05-07",
+        "D": "2023-05-07",
+        "E": "2023-08-06",
+        "F": "2024-06-02",
+    }
     assert items["B"]["last_seen"] == "2023-11-05"
 
 
 def test_quarters_keep_empty_periods_and_halves():
     c = trends.count_items(timecorpus.records(), "theme", "quarter")
-    assert c["periods"] == ["2022-Q1", "2022-Q2", "2022-Q3", "2022-Q4", "2023-Q1", "2023-Q2", "2023-Q3", "2023-Q4",
-                            "2024-Q1", "2024-Q2"]
+    assert c["periods"] == [
+        "2022-Q1",
+        "2022-Q2",
+        "2022-Q3",
+        "2022-Q4",
+        "2023-Q1",
+        "2023-Q2",
+        "2023-Q3",
+        "2023-Q4",
+        "2024-Q1",
+        "2024-Q2",
+    ]
     assert c["articles"] == [1, 0, 1, 0, 1, 1, 1, 1, 1, 1]
     out = trends.trends(c, top=None)
     # 10 quarters: first half 2022-Q1..2023-Q1 (a1 a2 a3), second 2023-Q2..2024-Q2 (a4..a8)
@@ -61,14 +83,19 @@ def test_growth_between_halves_by_hand():
     assert [(w["label"], w["articles"]) for w in out["compare"]] == [("2022", 2), ("2024", 2)]
     rows = {L[r["label"]]: r for r in out["items"]}
     # share = articles with the item / articles of the half; change = second - first
-    assert (rows["A"]["share_first"], rows["A"]["share_second"], rows["A"]["change"], rows["A"]["growth"]) == (0.5, 1.0, 0.5, 1.0)
-    assert (rows["B"]["change"], rows["B"]["growth"]) == (-1.0, -1.0)       # 2/2 -> 0/2
-    assert (rows["C"]["change"], rows["C"]["growth"]) == (1.0, None)        # 0/2 -> 2/2: no relative growth from 0
+    assert (rows["A"]["share_first"], rows["A"]["share_second"], rows["A"]["change"], rows["A"]["growth"]) == (
+        0.5,
+        1.0,
+        0.5,
+        1.0,
+    )
+    assert (rows["B"]["change"], rows["B"]["growth"]) == (-1.0, -1.0)  # 2/2 -> 0/2
+    assert (rows["C"]["change"], rows["C"]["growth"]) == (1.0, None)  # 0/2 -> 2/2: no relative growth from 0
     assert (rows["D"]["change"], rows["D"]["first"], rows["D"]["second"]) == (0.0, 0, 0)
     # by change, then articles in the second half, then articles overall
     assert _letters(out["items"]) == ["C", "A", "E", "F", "D", "B"]
     assert out["dated"] == 8 and out["undated"]["count"] == 2
-    assert [(r["label"], r["articles"]) for r in out["new"]] == [("zeta drift", 1)]   # first seen in 2024
+    assert [(r["label"], r["articles"]) for r in out["new"]] == [("zeta drift", 1)]  # first seen in 2024
     assert rows["A"]["per_period"] == {"2022": 1, "2023": 1, "2024": 2}
 
 
@@ -76,7 +103,7 @@ def test_growth_between_named_periods_by_hand():
     out = trends.trends(trends.count_items(timecorpus.records(), "theme", "quarter"), compare=("2023", "2024"), top=3)
     assert [(w["label"], w["articles"]) for w in out["compare"]] == [("2023", 4), ("2024", 2)]
     rows = {L[r["label"]]: r for r in out["items"]}
-    assert _letters(out["items"]) == ["A", "C", "F"]    # top 3 of A +0.75, C +0.75, F +0.5, E +0.25, D -0.5, B -0.75
+    assert _letters(out["items"]) == ["A", "C", "F"]  # top 3 of A +0.75, C +0.75, F +0.5, E +0.25, D -0.5, B -0.75
     assert rows["A"]["change"] == pytest.approx(2 / 2 - 1 / 4) and rows["A"]["growth"] == pytest.approx(1.0 / 0.25 - 1)
     assert rows["F"]["growth"] is None and out["items_total"] == 6
 
@@ -85,9 +112,9 @@ def test_since_keeps_first_seen_over_the_whole_corpus():
     c = trends.count_items(timecorpus.records(), "theme", "year", since=dt.date(2024, 1, 1))
     assert c["periods"] == ["2024"] and c["articles"] == [2] and c["outside"] == 6
     items = {L[it["label"]]: it for it in c["items"].values()}
-    assert items["A"]["first_seen"] == "2022-03-06"            # seen before --since: not new
+    assert items["A"]["first_seen"] == "2022-03-06"  # seen before --since: not new
     assert [r["label"] for r in trends.new_items(c)] == ["zeta drift"]
-    assert trends.trends(c)["compare"] is None                 # one period: no halves
+    assert trends.trends(c)["compare"] is None  # one period: no halves
     until = trends.count_items(timecorpus.records(), "theme", "year", until=dt.date(2022, 12, 31))
     assert until["periods"] == ["2022"] and {L[it["label"]] for it in until["items"].values()} == {"A", "B"}
     nothing = trends.count_items(timecorpus.records(), "theme", "year", since=dt.date(2030, 1, 1))
@@ -122,9 +149,13 @@ def test_cli_trends_json_csv_table(tiny_store):
     assert [w["articles"] for w in cmp["compare"]] == [4, 2]
     res = _run("trends", "--store", tiny_store, "--period", "year", "--csv")
     lines = res.stdout.splitlines()
-    assert lines[0] == ("label,type,articles,mentions,first_seen,last_seen,first,second,share_first,share_second,"
-                        "change,growth,id,2022,2023,2024")
-    assert lines[1].startswith("gamma rays,theme,3,5.0,2023-05-07,2024-06-02,0,2,0.0,1.0,1.0,,") and lines[1].endswith(",0,1,2")
+    assert lines[0] == (
+        "label,type,articles,mentions,first_seen,last_seen,first,second,share_first,share_second,"
+        "change,growth,id,2022,2023,2024"
+    )
+    assert lines[1].startswith("gamma rays,theme,3,5.0,2023-05-07,2024-06-02,0,2,0.0,1.0,1.0,,") and lines[1].endswith(
+        ",0,1,2"
+    )
     assert "2 undated articles not counted" in res.stderr
     text = _run("trends", "--store", tiny_store, "--period", "year").stdout
     assert "2 undated articles not counted in any period" in text
@@ -146,22 +177,26 @@ def test_cli_trends_week_table_and_no_cache(tiny_store, tmp_path):
     # a graph folder without the build's projection cache falls back to the projection (SPARQL)
     import shutil
 
-    from graphkit.build import NETWORK_FILE
-    from graphkit.store import GraphFolder
+    from graphkit.store.files import NETWORK_FILE
+    from graphkit.store.folder import GraphFolder
 
     copy = tmp_path / "kg"
     shutil.copytree(tiny_store, copy)
     (GraphFolder(copy).current() / NETWORK_FILE).unlink()
     assert trends.records_from_cache(KnowledgeGraph(copy)) is None
     assert trends.load_records(KnowledgeGraph(copy)) == trends.load_records(KnowledgeGraph(tiny_store))
-    assert _run("trends", "--store", copy, "--period", "year", "--json").stdout == \
-        _run("trends", "--store", tiny_store, "--period", "year", "--json").stdout
+    assert (
+        _run("trends", "--store", copy, "--period", "year", "--json").stdout
+        == _run("trends", "--store", tiny_store, "--period", "year", "--json").stdout
+    )
 
 
 def test_cli_trends_errors_are_one_line(tiny_store):
-    for args, needle in ((["--compare", "2024", "2025-13"], "--compare: '2025-13' is not a date or period"),
-                         (["--by", "actor"], "no actor in this graph"),
-                         (["--since", "2031"], "no dated article from 2031-01-01")):
+    for args, needle in (
+        (["--compare", "2024", "2025-13"], "--compare: '2025-13' is not a date or period"),
+        (["--by", "actor"], "no actor in this graph"),
+        (["--since", "2031"], "no dated article from 2031-01-01"),
+    ):
         res = _run("trends", "--store", tiny_store, *args, code=1)
         assert res.output.count("\n") == 1 and needle in res.output, res.output
 
@@ -174,7 +209,7 @@ def _independent_dates() -> tuple[Counter, int, int]:
     graphkit): a page id is a date when it is YYYYMMDD (+ optional letter), a real calendar date,
     from 1990 to the build date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    today = dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date() if epoch else dt.date.today()
+    today = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
     months, undated, files = Counter(), 0, 0
     for path in corpus_path().glob("*.md"):
         files += 1

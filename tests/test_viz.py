@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from graphkit import viz
 from graphkit.build import build
 from graphkit.cli import main
 from graphkit.graph import KnowledgeGraph
+from graphkit.publish import viz
 from graphkit_testutil import EXAMPLES, REPO
 
 XSS = REPO / "tests" / "data" / "xss"
@@ -64,15 +64,26 @@ def _proj():
             ["t3", "theme", "Lonely theme", None, None],
             ["x", "actor", "ACME", None, None],
         ],
-        "edges": [["a1", "k1", 0.5], ["a1", "s1", 1.0], ["a1", "t", 1.0], ["a2", "k2", 0.5], ["a2", "s2", 1.0],
-                  ["a2", "t", 1.0], ["a2", "x", 1.0], ["a3", "t3", 1.0]],
+        "edges": [
+            ["a1", "k1", 0.5],
+            ["a1", "s1", 1.0],
+            ["a1", "t", 1.0],
+            ["a2", "k2", 0.5],
+            ["a2", "s2", 1.0],
+            ["a2", "t", 1.0],
+            ["a2", "x", 1.0],
+            ["a3", "t3", 1.0],
+        ],
     }
 
 
 def _analysis():
     pr = {"a1": 0.2, "a2": 0.25, "a3": 0.05, "k1": 0.05, "k2": 0.05, "t": 0.3, "t3": 0.05, "x": 0.05}
-    return {"scores": {"pagerank": pr}, "communities": [["a1", "k1", "t"], ["a2", "k2", "x"], ["a3", "t3"]],
-            "labels": {"0": "Shared theme", "1": "ACME", "2": "Lonely theme"}}
+    return {
+        "scores": {"pagerank": pr},
+        "communities": [["a1", "k1", "t"], ["a2", "k2", "x"], ["a3", "t3"]],
+        "labels": {"0": "Shared theme", "1": "ACME", "2": "Lonely theme"},
+    }
 
 
 def ids(view):
@@ -102,7 +113,6 @@ def test_select_top_caps_and_keeps_strongest_links():
     assert linked == {n["iri"] for n in one["nodes"]}
 
 
-
 def test_select_links_nodes_through_articles_left_out():
     analysis = _analysis()
     analysis["scores"]["pagerank"].update(k1=0.9, k2=0.8, t=0.7)
@@ -112,6 +122,7 @@ def test_select_links_nodes_through_articles_left_out():
     assert view["edges"] == [["k1", "t", 0.5, 1], ["k2", "t", 0.5, 1]]
     data = viz.page_data(view, analysis=analysis)
     assert any("Dashed links (2)" in line for line in data["meta"]["notice"])
+
 
 def test_select_dates_drop_undated_articles_and_orphans():
     view = viz.select_subgraph(_proj(), _analysis(), since="2024", top=0)
@@ -230,7 +241,7 @@ def test_page_escapes_hostile_digest(xss_kg, tmp_path):
     out = tmp_path / "xss.html"
     run("viz", "--store", xss_kg, "-o", out)
     page = out.read_text("utf-8")
-    head, rest = page.split('<script type="application/json" id="gk-data">', 1)
+    _head, rest = page.split('<script type="application/json" id="gk-data">', 1)
     block = rest.split("</script>", 1)[0]
     assert "<" not in block and ">" not in block and "&" not in block
     assert page.count("<script") - page.count('"<script>"+t+"</"+"script>"') == 3  # data, vis, app: no extra
@@ -240,7 +251,9 @@ def test_page_escapes_hostile_digest(xss_kg, tmp_path):
     # the hostile strings reach the page intact, as data: in a title, keywords, a theme, a signal name
     for t in ("article", "signal"):
         assert any(all(h in label for h in HOSTILE) for label in labels[t]), labels[t]
-    assert any("<img src=x onerror=" in k for k in labels["keyword"]) and any('"><script>' in k for k in labels["keyword"])
+    assert any("<img src=x onerror=" in k for k in labels["keyword"]) and any(
+        '"><script>' in k for k in labels["keyword"]
+    )
     assert any("<script>" in k for k in labels["theme"])
     article = next(n for n in page_json(page)["nodes"] if n["type"] == "article")
     assert article["facts"]["url"].startswith("javascript:")  # kept as data; the page never makes it a link
@@ -248,7 +261,7 @@ def test_page_escapes_hostile_digest(xss_kg, tmp_path):
     assert set(signal["facts"]) == {"description", "change", "horizon", "driving_force"}
     assert signal["relevancy"] == 5
     assert "innerHTML" not in page.split("</head>")[1].split('id="gk-data"')[0]
-    app_js = (REPO / "graphkit" / "templates" / "viz.js").read_text("utf-8")
+    app_js = (REPO / "graphkit" / "publish" / "templates" / "viz.js").read_text("utf-8")
     assert "innerHTML" not in app_js and "insertAdjacentHTML" not in app_js and "document.write" not in app_js
 
 
@@ -260,25 +273,53 @@ def test_cli_filters_and_summary(examples_kg, tmp_path):
     assert summary["nodes"] == 50 and summary["total_nodes"] == total and summary["capped"]
     notice = " ".join(page_json(out.read_text("utf-8"))["meta"]["notice"])
     assert f"Showing 50 of {total} nodes" in notice and "--top" in notice and "--around" in notice
-    res = run("viz", "--store", examples_kg, "-o", out, "--around", "AI governance", "--depth", 1, "--json",
-              "--color-by", "community")
+    res = run(
+        "viz",
+        "--store",
+        examples_kg,
+        "-o",
+        out,
+        "--around",
+        "AI governance",
+        "--depth",
+        1,
+        "--json",
+        "--color-by",
+        "community",
+    )
     summary = json.loads(res.stdout)
     assert summary["nodes"] == 4 and summary["center"].endswith("/theme/ai-governance")
     data = page_json(out.read_text("utf-8"))
     assert data["meta"]["center"] == 0 and data["meta"]["colorBy"] == "community"
-    run("viz", "--store", examples_kg, "-o", out, "--types", "theme,technology", "--since", "2024", "--until", "2024-12",
-        "--min-relevancy", 4)
+    run(
+        "viz",
+        "--store",
+        examples_kg,
+        "-o",
+        out,
+        "--types",
+        "theme,technology",
+        "--since",
+        "2024",
+        "--until",
+        "2024-12",
+        "--min-relevancy",
+        4,
+    )
     types = {n["type"] for n in page_json(out.read_text("utf-8"))["nodes"]}
     assert types == {"theme", "technology"}
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--around", "no such node anywhere"], "no node named"),
-    (["--depth", "2"], "--depth needs --around"),
-    (["--types", "theme,gizmo"], "no node of type 'gizmo'"),
-    (["--since", "last year"], "is not a date or period; use YYYY, YYYY-MM, YYYY-MM-DD"),
-    (["--since", "2025", "--until", "2024"], "is after"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--around", "no such node anywhere"], "no node named"),
+        (["--depth", "2"], "--depth needs --around"),
+        (["--types", "theme,gizmo"], "no node of type 'gizmo'"),
+        (["--since", "last year"], "is not a date or period; use YYYY, YYYY-MM, YYYY-MM-DD"),
+        (["--since", "2025", "--until", "2024"], "is after"),
+    ],
+)
 def test_cli_errors_are_one_line(examples_kg, tmp_path, args, message):
     res = run("viz", "--store", examples_kg, "-o", tmp_path / "x.html", *args, code=1)
     assert message in res.output and len(res.output.strip().splitlines()) == 1

@@ -7,13 +7,13 @@ import json
 import struct
 
 import pytest
+import timecorpus
 from click.testing import CliRunner
 
-import timecorpus
-from graphkit import weaksignals as ws
 from graphkit.cli import main
-from graphkit.plot import write_html, write_png
-from graphkit.trends import count_items, new_items
+from graphkit.timeline import weaksignals as ws
+from graphkit.timeline.plot import write_html, write_png
+from graphkit.timeline.trends import count_items, new_items
 
 # By year, 2022..2024: n = 3 periods, NN = [2, 4, 2] articles.
 # tw = 0.05 -> weights 1 - 0.05 x (3 - j) = [0.90, 0.95, 1.00].
@@ -21,30 +21,32 @@ NN = [2, 4, 2]
 W = [0.90, 0.95, 1.00]
 # DoV_ij = TF_ij / NN_j x w_j ; DoD_ij = DF_ij / NN_j x w_j
 DOV = {
-    "A": [1 / 2 * 0.90, 1 / 4 * 0.95, 2 / 2 * 1.0],   # [0.45, 0.2375, 1.0]
-    "B": [2 / 2 * 0.90, 3 / 4 * 0.95, 0.0],           # [0.9, 0.7125, 0]
-    "C": [0.0, 1 / 4 * 0.95, 4 / 2 * 1.0],            # [0, 0.2375, 2.0]: TF 4 = 2 articles x (theme + keyword)
-    "D": [0.0, 2 / 4 * 0.95, 0.0],                    # [0, 0.475, 0]
-    "E": [0.0, 1 / 4 * 0.95, 1 / 2 * 1.0],            # [0, 0.2375, 0.5]
+    "A": [1 / 2 * 0.90, 1 / 4 * 0.95, 2 / 2 * 1.0],  # [0.45, 0.2375, 1.0]
+    "B": [2 / 2 * 0.90, 3 / 4 * 0.95, 0.0],  # [0.9, 0.7125, 0]
+    "C": [0.0, 1 / 4 * 0.95, 4 / 2 * 1.0],  # [0, 0.2375, 2.0]: TF 4 = 2 articles x (theme + keyword)
+    "D": [0.0, 2 / 4 * 0.95, 0.0],  # [0, 0.475, 0]
+    "E": [0.0, 1 / 4 * 0.95, 1 / 2 * 1.0],  # [0, 0.2375, 0.5]
 }
-DOD = dict(DOV, C=[0.0, 1 / 4 * 0.95, 2 / 2 * 1.0])   # C: DF [0, 1, 2] -> [0, 0.2375, 1.0]
+DOD = dict(DOV, C=[0.0, 1 / 4 * 0.95, 2 / 2 * 1.0])  # C: DF [0, 1, 2] -> [0, 0.2375, 1.0]
 # geometric growth: (last non-zero / first non-zero) ** (1 / periods from the first non-zero to the
 # end of the range) - 1 (an item absent from the last periods is measured up to the end)
 DOV_GROWTH = {
-    "A": (1.0 / 0.45) ** (1 / 2) - 1,     # periods 1 -> 3: 0.490712
-    "B": (0.7125 / 0.9) ** (1 / 2) - 1,   # 0.9 -> 0.7125, then absent in period 3: over 2 periods, -0.110243
-    "C": 2.0 / 0.2375 - 1,                # periods 2 -> 3: 7.421053
-    "D": None,                            # one period only
-    "E": 0.5 / 0.2375 - 1,                # 1.105263
+    "A": (1.0 / 0.45) ** (1 / 2) - 1,  # periods 1 -> 3: 0.490712
+    "B": (0.7125 / 0.9) ** (1 / 2) - 1,  # 0.9 -> 0.7125, then absent in period 3: over 2 periods, -0.110243
+    "C": 2.0 / 0.2375 - 1,  # periods 2 -> 3: 7.421053
+    "D": None,  # one period only
+    "E": 0.5 / 0.2375 - 1,  # 1.105263
 }
-DOD_GROWTH = dict(DOV_GROWTH, C=1.0 / 0.2375 - 1)   # 3.210526
+DOD_GROWTH = dict(DOV_GROWTH, C=1.0 / 0.2375 - 1)  # 3.210526
 # average TF over the 3 periods: A 4/3, B 5/3, C 5/3, D 2/3, E 2/3 -> median 4/3
 # DoV growth median over A, B, C, E: (0.490712 + 1.105263) / 2 = 0.797988
-EMERGENCE = {"A": "latent",       # 4/3 is not above the median 4/3; 0.49 < 0.80
-             "B": "well-known",   # 5/3 > 4/3; -0.21 < 0.80
-             "C": "strong",       # 5/3 > 4/3; 7.42 > 0.80
-             "D": "latent",       # 2/3; no rate
-             "E": "weak"}         # 2/3; 1.105 > 0.80
+EMERGENCE = {
+    "A": "latent",  # 4/3 is not above the median 4/3; 0.49 < 0.80
+    "B": "well-known",  # 5/3 > 4/3; -0.21 < 0.80
+    "C": "strong",  # 5/3 > 4/3; 7.42 > 0.80
+    "D": "latent",  # 2/3; no rate
+    "E": "weak",
+}  # 2/3; 1.105 > 0.80
 # average DF: A 4/3, B 5/3, C 3/3, D 2/3, E 2/3 -> median 1
 # DoD growth median over A, B, C, E: sorted -0.208, 0.491, 1.105, 3.211 -> (0.490712 + 1.105263) / 2
 ISSUE = {"A": "well-known", "B": "well-known", "C": "weak", "D": "latent", "E": "weak"}
@@ -91,8 +93,8 @@ def test_mean_growth_and_other_time_weight_by_hand():
     items = _by_letter(_map(growth="mean"))
     # mean of period-on-period rates, skipping steps from or to a 0:
     assert items["A"]["dov_growth"] == pytest.approx(((0.2375 - 0.45) / 0.45 + (1.0 - 0.2375) / 0.2375) / 2)  # 1.369152
-    assert items["B"]["dov_growth"] == pytest.approx((0.7125 - 0.9) / 0.9)                                    # -0.208333
-    assert items["C"]["dov_growth"] == pytest.approx((2.0 - 0.2375) / 0.2375)                                 # 7.421053
+    assert items["B"]["dov_growth"] == pytest.approx((0.7125 - 0.9) / 0.9)  # -0.208333
+    assert items["C"]["dov_growth"] == pytest.approx((2.0 - 0.2375) / 0.2375)  # 7.421053
     assert items["D"]["dov_growth"] is None
     # tw = 0.04: weights [0.92, 0.96, 1.0]; A's DoV [0.46, 0.24, 1.0]
     items = _by_letter(_map(tw=0.04))
@@ -105,7 +107,7 @@ def test_time_weight_clamped_at_zero_and_reported():
     assert result["weights"] == pytest.approx([0.0, 0.4, 1.0])
     assert result["zero_weight_periods"] == ["2022"]
     a = _by_letter(result)["A"]
-    assert a["dov"] == pytest.approx([0.0, 0.1, 1.0])     # 1/4 x 0.4, 2/2 x 1
+    assert a["dov"] == pytest.approx([0.0, 0.1, 1.0])  # 1/4 x 0.4, 2/2 x 1
     assert a["dov_growth"] == pytest.approx(1.0 / 0.1 - 1)  # first non-zero period is now 2023
     with pytest.raises(ValueError):
         _map(tw=1.0)
@@ -115,9 +117,20 @@ def test_time_weight_clamped_at_zero_and_reported():
 
 def test_relevancy_weighting():
     recs = [
-        {"iri": "a1", "date": "2024-01-07", "items": [["theme", "t/x", "X", None], ["signal", "a1/s1", "Same name", 3],
-                                                     ["signal", "a1/s2", "Other", 5]]},
-        {"iri": "a2", "date": "2024-02-04", "items": [["theme", "t/x", "X", None], ["signal", "a2/s1", "same  NAME", 5]]},
+        {
+            "iri": "a1",
+            "date": "2024-01-07",
+            "items": [
+                ["theme", "t/x", "X", None],
+                ["signal", "a1/s1", "Same name", 3],
+                ["signal", "a1/s2", "Other", 5],
+            ],
+        },
+        {
+            "iri": "a2",
+            "date": "2024-02-04",
+            "items": [["theme", "t/x", "X", None], ["signal", "a2/s1", "same  NAME", 5]],
+        },
         {"iri": "a3", "date": "2024-03-03", "items": [["theme", "t/x", "X", None]]},
     ]
     # themes: an article's mention weighs its signals' mean relevancy / 3; unrated articles count 1
@@ -153,7 +166,9 @@ def test_cli_signals_map_matches_hand_numbers(tiny_store):
     for k in "ABCDE":
         assert items[k]["emergence"] == EMERGENCE[k] and items[k]["issue"] == ISSUE[k], k
         assert items[k]["dov"] == pytest.approx(DOV[k]) and items[k]["dod"] == pytest.approx(DOD[k]), k
-    weak = runner.invoke(main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--quadrant", "weak", "--csv"])
+    weak = runner.invoke(
+        main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--quadrant", "weak", "--csv"]
+    )
     assert weak.exit_code == 0
     lines = weak.stdout.splitlines()
     assert lines[0].startswith("emergence,issue,label") and [ln.split(",")[2] for ln in lines[1:]] == ["epsilon lab"]
@@ -163,8 +178,12 @@ def test_cli_signals_map_matches_hand_numbers(tiny_store):
 
 def test_cli_signals_map_errors(tiny_store):
     runner = CliRunner()
-    for args, needle in ((["--tw", "1.5"], "--tw 1.5"), (["--since", "2024-13"], "--since: '2024-13'"),
-                         (["--plot", "map.svg"], ".png or .html"), (["--by", "actor"], "no actor in this graph")):
+    for args, needle in (
+        (["--tw", "1.5"], "--tw 1.5"),
+        (["--since", "2024-13"], "--since: '2024-13'"),
+        (["--plot", "map.svg"], ".png or .html"),
+        (["--by", "actor"], "no actor in this graph"),
+    ):
         res = runner.invoke(main, ["signals-map", "--store", str(tiny_store), *args])
         assert res.exit_code == 1, (args, res.output)
         assert "Traceback" not in res.output and res.output.count("\n") == 1, res.output
@@ -214,7 +233,9 @@ def test_plots_of_an_empty_map(tmp_path):
 
 
 def test_cli_plural_and_empty_medians(tiny_store):
-    res = CliRunner().invoke(main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--min-articles", "9"])
+    res = CliRunner().invoke(
+        main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--min-articles", "9"]
+    )
     assert res.exit_code == 0, res.output
     assert "(3 years, 8 dated articles)" in res.output and "0 themes in 9+ articles" in res.output
     assert "avg TF n/a, DoV growth n/a" in res.output

@@ -37,12 +37,19 @@ ARTICLES = [
     ("a9", "5632.0", None, ["A"], []),
     ("a10", "20991231", None, ["B"], []),
 ]
-NAMES = {"A": "alpha grid", "B": "beta cells", "C": "gamma rays", "D": "delta wing", "E": "epsilon lab", "F": "zeta drift"}
+NAMES = {
+    "A": "alpha grid",
+    "B": "beta cells",
+    "C": "gamma rays",
+    "D": "delta wing",
+    "E": "epsilon lab",
+    "F": "zeta drift",
+}
 BASE = "https://w3id.org/graphkit/id/"
 
 
 def records() -> list[dict]:
-    """The corpus as article records (the format of graphkit.trends)."""
+    """The corpus as article records (the format of graphkit.timeline.trends)."""
     out = []
     for aid, _, date, themes, kws in ARTICLES:
         items = [["theme", f"{BASE}theme/{NAMES[t].replace(' ', '-')}", NAMES[t], None] for t in themes]

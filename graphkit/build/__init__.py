@@ -1,0 +1,249 @@
+"""Build or update the knowledge graph from digest files, stage by stage (see :mod:`.stages`).
+
+Incremental: each digest lives in its own named graph, and the manifest remembers each file's
+hash, so a rebuild re-maps only added or changed files, drops deleted ones and leaves the rest.
+A build writes a new store generation and publishes it only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from graphkit._version import __version__
+from graphkit.build.report import BuildReport, StageClock
+from graphkit.build.stages import (
+    Changes,
+    QuadWriter,
+    analysis_stage,
+    count_quads,
+    detect_changes,
+    find_actors,
+    index_stage,
+    manifest_entry,
+    map_one,
+    network_cache,
+    parse_pending,
+    prepare_generation,
+    shared_graph,
+)
+from graphkit.core.iris import analysis_graph_iri, labels_graph_iri
+from graphkit.core.namespaces import GKD
+from graphkit.extract.ontology import ontology_bytes
+from graphkit.ingest.discover import discover
+from graphkit.ingest.mapping import Mapping, load_mapping
+from graphkit.ingest.parse import DigestError, reference_date
+from graphkit.store.files import SHARED_NT
+from graphkit.store.folder import MANIFEST_VERSION, GraphFolder, StoreError, default_store_path
+from graphkit.store.stats import ENTITY_TYPES, entity_counts, manifest_entity_counts
+
+__all__ = ["ENTITY_TYPES", "STAGES", "BuildReport", "build", "discover", "entity_counts"]
+
+#: The stages a build times, in order (``BuildReport.stages``); see :mod:`graphkit.build.stages`.
+STAGES = ("detect", "prepare", "parse", "actors", "map", "store", "shared", "network", "analysis", "index", "publish")
+
+
+def build(
+    paths: Iterable[str | Path],
+    out: str | Path | None = None,
+    *,
+    mapping: Mapping | str | Path | None = None,
+    base: str = GKD,
+    full: bool = False,
+    today: _dt.date | None = None,
+    progress: Callable[[int], None] | None = None,
+    analysis: bool = True,
+    gazetteer: Iterable[str | Path] = (),
+    actors: bool = True,
+    on_stage: Callable[[str], None] | None = None,
+) -> BuildReport:
+    """Build (or update) the graph folder ``out`` from digest files.
+
+    Parameters
+    ----------
+    paths : iterable of path
+        Digest files or folders (searched recursively for ``*.md``).
+    out : path, optional
+        The graph folder (default ``$GRAPHKIT_STORE`` or ``./kg``).
+    mapping : Mapping or path, optional
+        Section/column mapping (default: the shipped ``mapping.yaml``).
+    full : bool
+        Rebuild everything instead of only what changed.
+    progress : callable, optional
+        Called with the number of files handled since the last call.
+    analysis : bool
+        Compute centrality and communities, write them back into the graph (see
+        :mod:`graphkit.network.analysis`) and index items for `related`; the slowest step on
+        large corpora. Without it, `rank`, `clusters` and `related` compute what they need on
+        first use and cache it (nothing is written back into the graph).
+    gazetteer : iterable of path
+        The user's actor gazetteer files, extending the shipped ``ontology/actors.yaml``.
+    actors : bool
+        Extract actors (organisations and people, see :mod:`graphkit.extract.actors`).
+    on_stage : callable, optional
+        Called with a stage's name (one of :data:`STAGES`) when it starts.
+
+    Returns
+    -------
+    BuildReport
+        Counts, problems, and ``stages``: seconds per stage.
+
+    Examples
+    --------
+    ::
+
+        report = build(["examples/digests"], "kg")
+        print(report.digests, report.quads, report.stages["parse"])
+    """
+    started = time.perf_counter()
+    folder = GraphFolder(out or default_store_path())
+    if not isinstance(mapping, Mapping):
+        mapping = load_mapping(mapping)
+    today = today or reference_date()
+    gaz = None
+    if actors:
+        from graphkit.extract.gazetteer import load_gazetteer
+
+        gaz = load_gazetteer(tuple(gazetteer))
+    report = BuildReport(store=str(folder.path), full=full)
+    clock = StageClock(report, on_stage)
+    files = discover(paths)
+    report.files = len(files)
+
+    with folder.lock():
+        with clock.stage("detect"):
+            prev = folder.manifest()
+            settings = {
+                "mapping": mapping.digest,
+                "base": base,
+                "graphkit": __version__,
+                "ontology": hashlib.sha256(ontology_bytes()).hexdigest(),
+                "actors": gaz.digest if gaz is not None else None,
+            }
+            full = full or prev is None or prev.get("settings") != settings
+            report.full = full
+            changes = detect_changes(files, {} if full or prev is None else prev["digests"], today, report.problems)
+            report.unchanged, report.removed, report.skipped = (
+                len(changes.unchanged),
+                len(changes.removed),
+                changes.skipped,
+            )
+            if progress and changes.unchanged:
+                progress(len(changes.unchanged))
+        if prev is not None and not full and not changes.todo and not changes.removed:
+            report.noop = True
+            report.quads = prev.get("quads", 0)
+            report.entities = prev.get("entities", {})
+            report.seconds = time.perf_counter() - started
+            return report
+        folder.remove_stale()
+        live = None if full else folder.current()
+        with clock.stage("prepare"):
+            generation = prepare_generation(folder, live, changes, base)
+        try:
+            digests = _add_digests(
+                changes,
+                generation,
+                report,
+                clock,
+                mapping=mapping,
+                gazetteer=gaz,
+                base=base,
+                today=today,
+                progress=progress,
+            )
+            writer = QuadWriter(generation, base)
+            with clock.stage("shared"):
+                shared = shared_graph(digests, base)
+                (generation.nt_dir / SHARED_NT).write_bytes(shared.ntriples)
+                writer.graph(shared.ntriples, labels_graph_iri(base))
+                writer.flush()
+            with clock.stage("network"):
+                network = network_cache(generation, digests, shared.concepts)
+            if analysis:
+                # Analysis and the related-items index run while the loader thread still stores.
+                from graphkit.network.project import assemble
+
+                projection = assemble(
+                    network["fragments"].values(), {c: (v[0], v[1]) for c, v in shared.concepts.items()}
+                )
+                with clock.stage("analysis"):
+                    text = analysis_stage(projection, generation, base)
+                    writer.graph(text, analysis_graph_iri(base))
+                    writer.flush()
+                with clock.stage("index"):
+                    index_stage(projection, network["texts"], generation)
+            with clock.stage("store", announce=False):
+                generation.close()
+            with clock.stage("publish"):
+                report.quads = count_quads(digests, generation.nt_dir)
+                report.entities = manifest_entity_counts(digests, shared.forms)
+                manifest = {
+                    "version": MANIFEST_VERSION,
+                    "settings": settings,
+                    "quads": report.quads,
+                    "entities": report.entities,
+                    "analysis": analysis,
+                    "digests": dict(sorted(digests.items())),
+                }
+                folder.publish(generation.path, manifest)
+        except BaseException:
+            generation.discard()
+            raise
+        folder.remove_stale()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _add_digests(
+    changes: Changes,
+    generation,
+    report: BuildReport,
+    clock: StageClock,
+    *,
+    mapping,
+    gazetteer,
+    base: str,
+    today: _dt.date,
+    progress,
+) -> dict[str, dict]:
+    """Parse, extract and store every changed digest; the manifest entries of all kept digests."""
+    from graphkit.network.project import fragment
+
+    digests = dict(changes.unchanged)
+    writer = QuadWriter(generation, base)
+    announced = False
+    for pending in changes.todo:
+        if progress:
+            progress(1)
+        with clock.stage("parse", announce=not announced):
+            announced = True
+            try:
+                digest = parse_pending(pending, mapping, today)
+            except DigestError as exc:
+                report.problems.append(exc.problem)
+                report.skipped += 1
+                continue
+        actors = None
+        if gazetteer is not None:
+            with clock.stage("actors", announce=False):
+                actors = find_actors(digest, gazetteer)
+        with clock.stage("map", announce=False):
+            mapped = map_one(digest, base, actors)
+            generation.fragments[pending.did] = fragment(mapped.triples)
+        report.problems.extend(mapped.problems)
+        digests[pending.did] = manifest_entry(pending, digest, mapped)
+        if pending.old:
+            report.changed += 1
+        else:
+            report.added += 1
+        with clock.stage("store", announce=False):
+            writer.digest(pending.did, mapped)
+    with clock.stage("store", announce=False):
+        writer.flush()
+    if not digests:
+        raise StoreError("no digest could be read; nothing was built (the previous graph, if any, is unchanged)")
+    return digests

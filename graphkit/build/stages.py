@@ -1,0 +1,366 @@
+"""The stages of a build, each with explicit inputs and outputs.
+
+:func:`graphkit.build.build` runs them in this order (see :data:`graphkit.build.STAGES`)::
+
+    detect    files + previous manifest      → Changes (unchanged entries, files to parse, removed ids)
+    prepare   Changes + live generation      → Generation (new store, N-Triples cache, old fragments)
+    parse     bytes of one changed file      → Digest                     (per digest)
+    extract   Digest + gazetteer             → Mapped triples and actors   (per digest)
+    store     Mapped                         → N-Quads queued to the loader, N-Triples cache
+    shared    every digest's manifest entry  → shared graph (merged concepts, pages)
+    network   per-digest fragments           → projection cache (network.json, texts.json)
+    analysis  projection                     → scores and communities, written back as triples
+    index     projection + texts             → the related-items index
+    publish   generation + manifest          → the new live generation
+
+Parse, extract and store alternate digest by digest while a loader thread writes earlier
+batches into the store; their times add up over the digests.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graphkit.core.iris import analysis_graph_iri, graph_iri, labels_graph_iri
+from graphkit.core.normalize import slug
+from graphkit.core.ntriples import with_graph
+from graphkit.extract.mapper import Mapped, choose_labels, label_triples, map_digest, page_triples
+from graphkit.extract.ontology import ontology_quads, quads_as_ntriples
+from graphkit.ingest.model import Digest, Problem
+from graphkit.ingest.parse import digest_id_for, parse_bytes
+from graphkit.store.files import ANALYSIS_FILE, ANALYSIS_NT, NETWORK_FILE, NT_CACHE, ONTOLOGY_NT, SHARED_NT, TEXTS_FILE
+from graphkit.store.folder import GraphFolder, StoreError, atomic_write
+from graphkit.store.loader import Loader
+
+#: Flush mapped quads to the store every this many lines, to bound memory on large corpora.
+BATCH_LINES = 250_000
+
+
+# -- detect -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """A digest file to parse: new, or changed since the last build."""
+
+    did: str
+    rel: str
+    data: bytes
+    old: dict | None  # its previous manifest entry, if it was built before
+
+
+@dataclass
+class Changes:
+    """What differs from the live generation."""
+
+    unchanged: dict[str, dict]  # digest id -> manifest entry kept as is
+    todo: list[Pending]
+    removed: list[str]
+    skipped: int = 0
+
+    @property
+    def touched(self) -> set[str]:
+        """Ids whose named graph must go: removed or changed digests."""
+        return set(self.removed) | {p.did for p in self.todo if p.old}
+
+
+def assign_ids(files: list[tuple[Path, Path]], problems: list[Problem]) -> list[tuple[str, str, Path]]:
+    """(digest id, relative path, file) for each file; a repeated file name gets a suffix."""
+    out, seen = [], set()
+    for f, root in files:
+        rel = f.relative_to(root).as_posix()
+        did = digest_id_for(f)
+        if did in seen:
+            new = f"{did}-{hashlib.sha1(rel.encode()).hexdigest()[:8]}"
+            problems.append(
+                Problem(
+                    rel,
+                    None,
+                    f"another file is also named {f.name!r}; this one gets the id {new!r}",
+                    "give digests unique file names so 'Closest' links resolve",
+                )
+            )
+            did = new
+        seen.add(did)
+        out.append((did, rel, f))
+    return out
+
+
+def detect_changes(
+    files: list[tuple[Path, Path]], previous: dict[str, dict], today: _dt.date, problems: list[Problem]
+) -> Changes:
+    """Hash every file and compare with the previous manifest entries (``{}`` for a full build).
+
+    Hashing is cheap; only new and changed files are parsed later. Unreadable files are reported
+    in ``problems`` and counted as skipped.
+    """
+    unchanged: dict[str, dict] = {}
+    todo: list[Pending] = []
+    skipped = 0
+    for did, rel, f in assign_ids(files, problems):
+        try:
+            data = f.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(rel, None, f"cannot read file: {exc.strerror}", "check permissions", "error"))
+            skipped += 1
+            continue
+        old = previous.get(did)
+        # A page date rejected as "in the future" is checked again once that day has come.
+        recheck = old and old.get("recheck") and old["recheck"] <= today.isoformat()
+        if old and old["path"] == rel and not recheck and old["sha256"] == hashlib.sha256(data).hexdigest():
+            unchanged[did] = old
+        else:
+            todo.append(Pending(did, rel, data, old))
+    seen = {p.did for p in todo} | set(unchanged)
+    removed = sorted(did for did in previous if did not in seen)
+    return Changes(unchanged, todo, removed, skipped)
+
+
+# -- prepare --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Generation:
+    """A store generation being written: its folder, open store, loader and N-Triples cache."""
+
+    path: Path
+    store: object  # pyoxigraph.Store
+    loader: Loader
+    nt_dir: Path
+    fragments: dict[str, dict] = field(default_factory=dict)  # digest id -> projection fragment
+
+    def close(self, raise_error: bool = True) -> None:
+        """Wait for the loader, flush, and close the store (RocksDB) before the folder is moved.
+
+        RocksDB closes when the last reference to the store goes: the loader's goes too.
+        """
+        self.loader.close(raise_error=raise_error)
+        if raise_error and self.store is not None:
+            self.store.flush()  # type: ignore[attr-defined]
+        self.loader.store = None
+        self.store = None
+
+    def discard(self) -> None:
+        """Drop a generation that failed: nothing of it is published."""
+        self.close(raise_error=False)
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def previous_fragments(live: Path, keep: set[str]) -> dict[str, dict]:
+    """Projection fragments (with their texts) of the digests kept from the live generation."""
+    try:
+        data = json.loads((live / NETWORK_FILE).read_text("utf-8"))
+        texts = json.loads((live / TEXTS_FILE).read_text("utf-8"))
+    except (OSError, ValueError):
+        raise StoreError(
+            f"{live / NETWORK_FILE} is missing or unreadable; rebuild with 'graphkit build --full'"
+        ) from None
+    return {did: dict(frag, text=texts.get(did, {})) for did, frag in data["fragments"].items() if did in keep}
+
+
+def prepare_generation(folder: GraphFolder, live: Path | None, changes: Changes, base: str) -> Generation:
+    """A new generation: a copy of the live one without the touched digests, or a fresh store.
+
+    The copy is a RocksDB checkpoint (hard links: instant, no extra disk), and unchanged digests'
+    N-Triples are hard-linked too, so an update costs what changed, not what the corpus holds.
+    """
+    from pyoxigraph import NamedNode, Store
+
+    gen = folder.next_generation()
+    nt_dir = gen / NT_CACHE
+    try:
+        if live is not None:
+            Store.read_only(str(live / "store")).backup(str(gen / "store"))
+            store = Store(str(gen / "store"))
+            for did in sorted(changes.touched):
+                store.remove_graph(NamedNode(graph_iri(did, base)))
+            store.remove_graph(NamedNode(labels_graph_iri(base)))
+            store.remove_graph(NamedNode(analysis_graph_iri(base)))
+            fragments = previous_fragments(live, set(changes.unchanged))
+            nt_dir.mkdir()
+            for name in [f"{slug(did)}.nt" for did in changes.unchanged] + [ONTOLOGY_NT]:
+                _link_or_copy(live / NT_CACHE / name, nt_dir / name)
+        else:
+            store = Store(str(gen / "store"))
+            ontology = ontology_quads(base)
+            store.extend(ontology)
+            fragments = {}
+            nt_dir.mkdir()
+            (nt_dir / ONTOLOGY_NT).write_bytes(quads_as_ntriples(ontology))
+    except BaseException:
+        shutil.rmtree(gen, ignore_errors=True)
+        raise
+    return Generation(gen, store, Loader(store), nt_dir, fragments)
+
+
+# -- parse, extract, store (per digest) -------------------------------------------------------------
+
+
+def parse_pending(pending: Pending, mapping, today: _dt.date) -> Digest:
+    """Parse one changed file; raises :class:`~graphkit.ingest.parse.DigestError` if unreadable."""
+    return parse_bytes(pending.data, pending.rel, digest_id=pending.did, mapping=mapping, today=today)
+
+
+def find_actors(digest: Digest, gazetteer) -> list:
+    """The organisations and people one digest names (see :mod:`graphkit.extract.actors`)."""
+    from graphkit.extract.actors import extract as extract_actors
+
+    return extract_actors(digest, gazetteer)
+
+
+def map_one(digest: Digest, base: str, actors: list | None) -> Mapped:
+    """Triples of one digest; its parse problems come first in the mapped problems."""
+    mapped = map_digest(digest, base, actors)
+    mapped.problems[:0] = digest.problems
+    return mapped
+
+
+def manifest_entry(pending: Pending, digest: Digest, mapped: Mapped) -> dict:
+    """What the manifest remembers of a built digest (enough to rebuild the shared graph)."""
+    entry = {
+        "path": pending.rel,
+        "sha256": hashlib.sha256(pending.data).hexdigest(),
+        "triples": len(mapped.triples),
+        "labels": mapped.labels,
+        "page": mapped.page,
+        "actors": mapped.actors,
+        "rows": {table: len(rows) for table, rows in digest.tables.items() if rows},
+        "problems": [p.as_dict() for p in mapped.problems],
+    }
+    if digest.future_date:
+        entry["recheck"] = digest.future_date.isoformat()
+    return entry
+
+
+def ntriples(triples) -> bytes:
+    """N-Triples lines of ``(s, p, o)`` term tuples."""
+    return "".join(f"{s} {p} {o} .\n" for s, p, o in triples).encode("utf-8")
+
+
+class QuadWriter:
+    """Writes each digest's N-Triples file and queues its quads to the loader in large batches."""
+
+    def __init__(self, generation: Generation, base: str):
+        self.generation = generation
+        self.base = base
+        self.batch: list[bytes] = []
+        self.lines = 0
+
+    def digest(self, did: str, mapped: Mapped) -> None:
+        text = ntriples(mapped.triples)
+        (self.generation.nt_dir / f"{slug(did)}.nt").write_bytes(text)
+        self.graph(text, graph_iri(did, self.base), len(mapped.triples))
+
+    def graph(self, text: bytes, graph: str, lines: int | None = None) -> None:
+        self.batch.append(with_graph(text, graph))
+        self.lines += text.count(b"\n") if lines is None else lines
+        if self.lines >= BATCH_LINES:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.batch:
+            self.generation.loader.put(b"".join(self.batch))
+        self.batch, self.lines = [], 0
+
+
+# -- shared graph -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Shared:
+    """The shared graph (merged concepts and weekly pages) and the concepts' types and labels."""
+
+    ntriples: bytes
+    forms: dict[str, Counter]  # concept IRI -> surface forms counted over digests
+    concepts: dict[str, list[str]]  # concept IRI -> [type, preferred label]
+
+
+def shared_graph(digests: dict[str, dict], base: str) -> Shared:
+    """Merge the concepts every digest uses: preferred and alternative labels, actor classes, pages."""
+    forms: dict[str, Counter] = {}
+    actor_types: dict[str, Counter] = {}
+    actor_names: dict[str, Counter] = {}
+    for entry in digests.values():
+        for concept, surface in entry["labels"].items():
+            forms.setdefault(concept, Counter()).update(surface)
+        for actor, (type_, kind, name) in entry.get("actors", {}).items():
+            actor_types.setdefault(actor, Counter())[(type_, kind)] += 1
+            actor_names.setdefault(actor, Counter())[name] += 1
+    pages = [entry["page"] for entry in digests.values() if entry.get("page")]
+    text = ntriples(label_triples(forms, base, actor_types, actor_names) + page_triples(pages))
+    concepts = {
+        c: [c[len(base) :].split("/", 1)[0], choose_labels(actor_names.get(c) or f)[0]]
+        for c, f in sorted(forms.items())
+    }
+    return Shared(text, forms, concepts)
+
+
+# -- network cache, analysis, index -----------------------------------------------------------------
+
+
+def network_cache(generation: Generation, digests: dict[str, dict], concepts: dict[str, list[str]]) -> dict:
+    """Write the projection cache of the generation; returns ``{"fragments", "concepts"}``.
+
+    Texts (descriptions, summaries) are only read by `related`: a file of their own keeps the
+    projection small and quick to load for everything else.
+    """
+    fragments = generation.fragments
+    texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
+    network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": concepts}
+    atomic_write(
+        generation.path / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
+    atomic_write(
+        generation.path / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    )
+    network["texts"] = texts
+    return network
+
+
+def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes:
+    """Centrality and communities of the projection, cached and written back; returns their N-Triples."""
+    from graphkit.network.analysis import analyse, analysis_triples
+    from graphkit.network.project import to_networkx
+
+    result = analyse(to_networkx(projection))
+    text = ntriples(analysis_triples(result, base))
+    (generation.nt_dir / ANALYSIS_NT).write_bytes(text)
+    atomic_write(generation.path / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
+    return text
+
+
+def index_stage(projection: dict, texts: dict[str, dict[str, str]], generation: Generation) -> None:
+    """Build and save the related-items index of the generation."""
+    from graphkit.search.related import build_index, save_index
+
+    all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
+    save_index(generation.path, *build_index(projection, all_texts))
+
+
+# -- publish ----------------------------------------------------------------------------------------
+
+
+def count_quads(digests: dict[str, dict], nt_dir: Path) -> int:
+    """Quads written, counted from the manifest and the shared files, not from the store.
+
+    Counting quads in RocksDB means reading all of it back (seconds at 10,000 digests).
+    """
+    return sum(e["triples"] for e in digests.values()) + sum(
+        (nt_dir / name).read_bytes().count(b"\n")
+        for name in (SHARED_NT, ONTOLOGY_NT, ANALYSIS_NT)
+        if (nt_dir / name).exists()
+    )

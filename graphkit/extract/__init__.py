@@ -1,0 +1,1 @@
+"""Records in, RDF triples out: actors (organisations, people), the mapper, the ontology."""

@@ -1,0 +1,76 @@
+"""Whole-graph analysis computed once per build: centrality, communities, and their RDF write-back.
+
+Everything is computed on the projection's *core* — articles and the concepts they share
+(themes, keywords, technologies), without the table rows — because rows are leaves hanging off
+one article: their degree is 1 and their betweenness 0 by definition, they cannot bridge
+communities, and they are four fifths of the nodes. A row belongs to its article's community
+(``?row gk:extractedFrom ?a . ?a gk:community ?c`` in SPARQL). Results are cached in the generation folder (``analysis.json``) and written into the
+store's ``gkd:graph/analysis`` graph, so SPARQL can filter on them.
+"""
+
+from __future__ import annotations
+
+from graphkit.core.namespaces import GK, GKD, RDF, RDFS
+from graphkit.core.ntriples import Triple, double_lit, int_lit, iri, lit
+from graphkit.network import centrality, communities
+from graphkit.network.project import FINDING_TYPES
+
+
+def core(g):
+    """The projection without table rows (signals, concerns, behaviours, issues)."""
+    keep = [n for n, t in g.nodes(data="type") if t not in FINDING_TYPES]
+    return g.subgraph(keep).copy()
+
+
+def analyse(g, *, betweenness_k: int | None = None) -> dict:
+    """Scores and communities of the projection's core, as plain JSON-able data.
+
+    Returns ``{"nodes": {iri: [type, label]}, "scores": {measure: {iri: score}}, "communities":
+    [[iri, ...], ...], "labels": {"0": label, ...}, "modularity": float, "betweenness": {"exact":
+    bool, "k": int | None, "nodes": int}}``, communities largest first.
+    """
+    c = core(g)
+    between = centrality.betweenness(c, betweenness_k)
+    exact = betweenness_k is None and c.number_of_nodes() <= centrality.EXACT_BETWEENNESS_MAX
+    parts = communities.louvain(c)
+    pagerank = centrality.pagerank(c)
+    labels = {str(d["community"]): d["label"] for d in communities.describe(c, parts, pagerank, top=0)}
+    return {
+        "nodes": {n: [t, c.nodes[n].get("label", n)] for n, t in sorted(c.nodes(data="type"))},
+        "scores": {"degree": centrality.degree(c), "pagerank": pagerank, "betweenness": between},
+        "communities": [sorted(p) for p in parts],
+        "labels": labels,
+        "modularity": communities.modularity(c, parts),
+        "betweenness": {
+            "exact": exact,
+            "k": None if exact else (betweenness_k or centrality.BETWEENNESS_SAMPLES),
+            "nodes": c.number_of_nodes(),
+        },
+    }
+
+
+def analysis_triples(result: dict, base: str = GKD) -> list[Triple]:
+    """Write-back: ``gk:degree``, ``gk:pagerank``, ``gk:betweenness``, ``gk:community`` per node,
+    and each community as a ``gk:Community`` with a label. Sorted, so builds are reproducible."""
+    out: list[Triple] = []
+    scores = result["scores"]
+    deg, pr, bt = iri(GK.degree), iri(GK.pagerank), iri(GK.betweenness)
+    for n in sorted(scores["pagerank"]):
+        s = iri(n)
+        out.append((s, deg, int_lit(scores["degree"].get(n, 0))))
+        out.append((s, pr, double_lit(scores["pagerank"][n])))
+        out.append((s, bt, double_lit(scores["betweenness"].get(n, 0.0))))
+    has, a, label, rank = iri(GK.community), iri(RDF.type), iri(RDFS.label), iri(GK.communityRank)
+    types = {n: t for n, (t, _) in result.get("nodes", {}).items()}
+    for i, members in enumerate(result["communities"]):
+        c = iri(f"{base}community/{i}")
+        out.append((c, a, iri(GK.Community)))
+        out.append((c, label, lit(result.get("labels", {}).get(str(i), f"community {i}"))))
+        out.extend((iri(n), has, c) for n in members)
+        # Rank themes and technologies here: doing it in SPARQL is quadratic per community.
+        named = sorted(
+            (n for n in members if types.get(n) in communities.LABEL_TYPES),
+            key=lambda n: (-scores["pagerank"].get(n, 0.0), n),
+        )
+        out.extend((iri(n), rank, int_lit(r)) for r, n in enumerate(named, start=1))
+    return out

@@ -1,0 +1,1 @@
+"""Finding related items: the related-items index and its query."""

@@ -1,0 +1,3 @@
+"""The persistent graph folder: generations of an Oxigraph store, their files, named SPARQL
+queries and SHACL validation.
+"""
