@@ -169,6 +169,12 @@ def worker_params(spec: dict) -> dict:
     rows = kg.query("SELECT ?a WHERE { GRAPH ?g { ?a a schema:NewsArticle } } ORDER BY ?a LIMIT 1").rows
     if rows:
         params["article"] = rows[0][0]
+    # The topic most concepts link to (its id).
+    rows = kg.query(
+        "SELECT ?id (COUNT(?l) AS ?n) WHERE { ?l gk:linkTarget ?t . ?t skos:notation ?id } GROUP BY ?id ORDER BY DESC(?n) ?id LIMIT 1"
+    ).rows
+    if rows:
+        params["topic"] = rows[0][0]
     return {"params": params}
 
 

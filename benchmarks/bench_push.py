@@ -167,6 +167,7 @@ def main() -> None:
                 "article": article,
                 "keyword": theme,
                 "category": "technology",
+                "topic": "artificial-intelligence",
             }
             rows = []
             print(f"{'query':<26}{'remote first':>13}{'remote best':>12}{'local best':>11}{'rows':>6}", flush=True)

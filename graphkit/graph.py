@@ -100,7 +100,27 @@ def prepare_named(name: str, params: dict[str, str] | None) -> tuple[str, dict[s
     for key in q.params:
         if key in CONCEPT_PARAMS:
             bound[key] = label_key(bound[key])
+        elif key == "topic":
+            bound[key] = topic_id(bound[key])
     return q.text, bound
+
+
+def topic_id(value: str) -> str:
+    """The id of the topic a label names: an id is kept, a label or alias of the shipped scheme
+    (English or French, any case or plural) gives its topic's id.
+
+    >>> topic_id("intelligence artificielle"), topic_id("artificial-intelligence")
+    ('artificial-intelligence', 'artificial-intelligence')
+    """
+    import re
+
+    value = value.strip()
+    if re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", value):
+        return value
+    from graphkit.extract.topics import load_topics, topic_key
+
+    hit = load_topics().keys.get(topic_key(value))
+    return hit[0] if hit is not None and hit[1] != "example" else value
 
 
 class KnowledgeGraph:
@@ -124,12 +144,13 @@ class KnowledgeGraph:
 
         Digests with no valid page date are left out, as they cannot be placed in a period.
         """
-        from graphkit.core.iris import graph_iri, labels_graph_iri, ontology_graph_iri
+        from graphkit.core.iris import graph_iri
+        from graphkit.store.files import shared_graphs
         from graphkit.timeline.periods import within
 
         manifest = GraphFolder(self.path).manifest() or {}
         base = manifest.get("settings", {}).get("base") or GKD
-        graphs = [labels_graph_iri(base), ontology_graph_iri(base), f"{base}graph/analysis"]
+        graphs = list(shared_graphs(base).values())
         for did, entry in sorted(manifest.get("digests", {}).items()):
             date = (entry.get("page") or [None, None, None, None])[3]
             if date and within(date, since, until):
@@ -224,8 +245,7 @@ class KnowledgeGraph:
 
     def _nt_files(self) -> list[tuple[Path, str]] | None:
         """(file, graph IRI) of the build's N-Triples cache in a fixed order, or None without one."""
-        from graphkit.core.iris import analysis_graph_iri, labels_graph_iri, ontology_graph_iri
-        from graphkit.store.files import ANALYSIS_NT, NT_CACHE, ONTOLOGY_NT, SHARED_NT
+        from graphkit.store.files import NT_CACHE, shared_graphs
 
         folder = GraphFolder(self.path)
         gen = folder.current()
@@ -233,27 +253,34 @@ class KnowledgeGraph:
         if gen is None or manifest is None or not (gen / NT_CACHE).is_dir():
             return None
         base = manifest["settings"]["base"]
-        special = {
-            ONTOLOGY_NT: ontology_graph_iri(base),
-            SHARED_NT: labels_graph_iri(base),
-            ANALYSIS_NT: analysis_graph_iri(base),
-        }
+        special = shared_graphs(base)
         files = []
         for path in sorted((gen / NT_CACHE).iterdir()):
             graph = special.get(path.name) or f"{base}graph/article/{path.name[:-3]}"
             files.append((path, graph))
         return files
 
-    def network_cache(self) -> tuple[dict, dict] | None:
-        """The build's per-digest projection fragments and merged concepts (``network.json``):
-        ``(fragments by digest id, {concept IRI: [type, label]})``, or None without a cache."""
+    def network_cache(self) -> tuple[dict, dict, dict] | None:
+        """The build's per-digest projection fragments, merged concepts and topic links
+        (``network.json``): ``(fragments by digest id, {concept IRI: [type, label]}, {concept IRI:
+        [topic IRI, ...]})``, or None without a cache."""
         from graphkit.store.files import NETWORK_FILE
 
         gen = GraphFolder(self.path).live()
         try:
             data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-            return data["fragments"], data["concepts"]
+            return data["fragments"], data["concepts"], data.get("links", {})
         except (OSError, ValueError, TypeError, KeyError):
+            return None
+
+    def topics_report(self) -> dict | None:
+        """The topic scheme's tree and how each concept was linked (``topics.json``), or None for a
+        graph built before topics existed."""
+        from graphkit.store.files import TOPICS_FILE
+
+        try:
+            return json.loads((GraphFolder(self.path).live() / TOPICS_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
             return None
 
     def projection(self) -> dict:
@@ -266,8 +293,8 @@ class KnowledgeGraph:
         cache = self.network_cache()
         if cache is None:
             return projection_data(self.store)
-        fragments, concepts = cache
-        return assemble(fragments.values(), {c: tuple(v) for c, v in concepts.items()})
+        fragments, concepts, links = cache
+        return assemble(fragments.values(), {c: (v[0], v[1]) for c, v in concepts.items()}, links)
 
     def network(self):
         """The projection as a networkx Graph (nodes keyed by IRI, typed, weighted edges)."""

@@ -57,8 +57,8 @@ def test_corpus_builds_every_digest(tmp_path, corpus_dir):
     assert report.digests == len(files) and report.skipped == 0
     kg = KnowledgeGraph(tmp_path / "kg")
     assert count(kg, ARTICLES) == len(files)
-    # one named graph per digest, plus the shared, ontology and analysis graphs
-    assert sum(1 for _ in kg.store.named_graphs()) == len(files) + 3
+    # one named graph per digest, plus the shared, topics, ontology and analysis graphs
+    assert sum(1 for _ in kg.store.named_graphs()) == len(files) + 4
     # signals in the store = signal rows the parser read
     from graphkit.ingest.parse import parse_file
 
@@ -189,7 +189,7 @@ def test_dataset_exports_keep_named_graphs(tmp_path, fmt, rdflib_format):
     quads = set(ds.quads((None, None, None, None)))
     assert len(quads) == report.quads
     graphs = {str(g) for *_, g in quads}
-    assert len(graphs) == report.digests + 3
+    assert len(graphs) == report.digests + 4
 
 
 def test_query_params_are_not_injected(tmp_path):
@@ -289,6 +289,7 @@ def test_report_times_each_stage_in_order(tmp_path, corpus_copy):
         "map",
         "store",
         "shared",
+        "topics",
         "network",
         "analysis",
         "index",

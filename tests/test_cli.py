@@ -149,6 +149,7 @@ def test_query_file_and_every_named_query(runner, kg, tmp_path):
     samples = {
         "theme": next(iter(v for k, v in theme.items() if isinstance(v, str) and not v.startswith("http"))),
         "technology": "large language models",
+        "topic": "artificial intelligence",
         "article": "https://w3id.org/graphkit/id/article/x",
     }
     for q in listing:
@@ -196,7 +197,7 @@ def test_export_every_format(runner, kg, tmp_path):
         assert set(rdflib.Graph().parse(path, format=parser)) == set(reference)
     nq = run(runner, "export", "--store", kg, "--format", "nq").stdout_bytes
     ds = rdflib.Dataset().parse(data=nq, format="nquads")
-    assert len({g for *_, g in ds.quads((None, None, None, None))}) == len(list(EXAMPLES.glob("*.md"))) + 3
+    assert len({g for *_, g in ds.quads((None, None, None, None))}) == len(list(EXAMPLES.glob("*.md"))) + 4
     assert "'xml' is not one of" in run(runner, "export", "--store", kg, "--format", "xml", code=2).output
 
 

@@ -49,15 +49,19 @@ def test_projection_types_and_weights(tmp_path):
         "behavior",
         "issue",
         "actor",
+        "topic",
     }
-    assert "actor" in set(types.values())
+    assert {"actor", "topic"} <= set(types.values())
     for a, b, w in g.edges(data="weight"):
         kinds = {types[a], types[b]}
         # every edge touches an article, but a row that names an actor links to it
         assert "article" in kinds or (
             len(kinds) == 2 and "actor" in kinds and kinds - {"actor"} <= set(FINDING_TYPES) | {"technology"}
         )
-        assert w == (0.5 if kinds & {"keyword"} or kinds == {"article"} else 1.0)
+        if "topic" in kinds:  # reached through keywords only (0.5) or a theme or technology (1.0)
+            assert w in (0.5, 1.0)
+        else:
+            assert w == (0.5 if kinds & {"keyword"} or kinds == {"article"} else 1.0)
     # a theme written two ways in two digests is one node linked to both articles
     ai_gov = [n for n, d in g.nodes(data=True) if d["type"] == "theme" and d["label"].lower() == "ai governance"]
     assert len(ai_gov) == 1 and g.degree(ai_gov[0]) == 3

@@ -177,7 +177,9 @@ def test_rank_since_until_recomputes_on_the_range(stores):
     bt = json.loads(
         _run("rank", "--store", kg, "--by", "betweenness", "--since", "2023-02", "--until", "2023-W17", "--json").stdout
     )
-    assert {r["label"] for r in bt} == {
+    # Topics the themes link to ("alpha grid" names the electricity grid) take part too; this
+    # checks the range, so it compares the article and its themes.
+    assert {r["label"] for r in bt if r["type"] != "topic"} == {
         "Article a3",
         "alpha grid",
         "beta cells",

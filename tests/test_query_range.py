@@ -61,7 +61,7 @@ def test_undated_digests_are_never_in_a_range(corpus_kg):
     everything = kg.graphs_within(None, None)
     undated = sum(1 for d in _digests() if d.page_date is None)
     assert undated > 0
-    assert len(everything) - 3 == len(_digests()) - undated  # 3 shared graphs: concepts, ontology, analysis
+    assert len(everything) - 4 == len(_digests()) - undated  # 4 shared graphs: concepts, topics, ontology, analysis
     n = kg.query("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a schema:NewsArticle }", graphs=everything).rows[0][0]
     assert n == len(_digests()) - undated
 

@@ -116,8 +116,8 @@ def test_theme_and_free_text_and_fuzzy(kg):
 def test_ambiguous_names_list_candidates(kg):
     index = load_index(KnowledgeGraph(kg))
     with pytest.raises(Ambiguous) as exc:
-        index.related("automation")  # the bakery digest's theme and its keyword
-    assert {t for _, t, _ in exc.value.candidates} == {"theme", "keyword"}
+        index.related("automation")  # the bakery digest's theme, its keyword, and the topic they link to
+    assert {t for _, t, _ in exc.value.candidates} == {"theme", "keyword", "topic"}
     q, _ = index.related("automation", node_type="keyword")  # --type settles it
     assert q.endswith("/keyword/automation")
 

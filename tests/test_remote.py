@@ -209,7 +209,15 @@ def sample_params(kg: Path) -> dict[str, str]:
     theme = local.named("top-themes").records()[0]["label"]
     tech = local.named("top-technologies").records()[0]["label"]
     article = local.query("SELECT ?a WHERE { ?a a schema:NewsArticle } ORDER BY ?a LIMIT 1").rows[0][0]
-    return {"theme": theme, "technology": tech, "article": article, "keyword": theme, "category": "technology"}
+    topic = local.query("SELECT ?t WHERE { ?l gk:linkTarget ?x . ?x skos:notation ?t } ORDER BY ?t LIMIT 1").rows[0][0]
+    return {
+        "theme": theme,
+        "technology": tech,
+        "article": article,
+        "keyword": theme,
+        "category": "technology",
+        "topic": topic,
+    }
 
 
 def assert_named_queries_match(remote: RemoteGraph, kg: Path) -> None:
@@ -305,6 +313,44 @@ def test_update_method_on_a_server_without_union_default_graph(oxigraph_kg, tmp_
         assert_named_queries_match(remote, kg)
     finally:
         server.stop()
+
+
+def test_update_pieces_a_graph_too_large_for_one_request(oxigraph_kg, monkeypatch):
+    # A stand-in for Virtuoso's limit: it refuses any update of more than 300 KB ("Maximum size of
+    # a code vector exceeded"); the topic scheme (~20,000 triples) must arrive whole anyway, in
+    # pieces sent in order, and each graph is recorded once, after its last piece.
+    from pyoxigraph import Store
+
+    import graphkit.publish.remote as remote
+
+    _, kg = oxigraph_kg
+    target = Store()
+    sizes: list[int] = []
+
+    def fake_request(ep, method, url, body=None, headers=None, ok=(), what=""):
+        if len(body) > 300_000:
+            raise RemoteError(
+                f"{url} answered HTTP 500 to the {what}: Virtuoso 42000 Error SQ199: Maximum size (32767) of a "
+                "code vector exceeded",
+                "http",
+                500,
+            )
+        sizes.append(len(body))
+        target.update(body.decode())
+
+    monkeypatch.setattr(remote, "request", fake_request)
+    ep = endpoint("http://127.0.0.1:9/sparql", graph_store="", retries=0)
+    report = push(kg, ep, method="update", check_remote=False, batch_bytes=1_000_000)
+    graphs = local_graphs(kg)[0]
+    assert report.graphs_sent == len(graphs) and report.requests == len(sizes) > 1
+    assert max(sizes) <= 300_000
+    topics = next(g for g in graphs if g.iri == f"{PREFIX}topics")
+    assert topics.path.stat().st_size > 300_000  # the scheme alone is more than one request holds
+    assert set(target) == local_quads(kg)
+    # Nothing changed: nothing sent again.
+    sizes.clear()
+    again = push(kg, ep, method="update", check_remote=False)
+    assert again.graphs_sent == 0 and sizes == []
 
 
 def test_graphs_the_remote_lost_are_sent_again(oxigraph_kg, tmp_path):

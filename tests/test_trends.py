@@ -141,13 +141,15 @@ def _run(*args, code=0):
 
 
 def test_cli_trends_json_csv_table(tiny_store):
-    out = json.loads(_run("trends", "--store", tiny_store, "--period", "year", "--json").stdout)
+    out = json.loads(_run("trends", "--store", tiny_store, "--by", "theme", "--period", "year", "--json").stdout)
     assert _letters(out["items"]) == ["C", "A", "E", "F", "D", "B"]
     assert out["undated"]["count"] == 2 and "undated-articles" in out["undated"]["hint"]
     assert [p["articles"] for p in out["articles_per_period"]] == [2, 4, 2]
-    cmp = json.loads(_run("trends", "--store", tiny_store, "--compare", "2023", "2024", "--json").stdout)
+    cmp = json.loads(
+        _run("trends", "--store", tiny_store, "--by", "theme", "--compare", "2023", "2024", "--json").stdout
+    )
     assert [w["articles"] for w in cmp["compare"]] == [4, 2]
-    res = _run("trends", "--store", tiny_store, "--period", "year", "--csv")
+    res = _run("trends", "--store", tiny_store, "--by", "theme", "--period", "year", "--csv")
     lines = res.stdout.splitlines()
     assert lines[0] == (
         "label,type,articles,mentions,first_seen,last_seen,first,second,share_first,share_second,"
@@ -157,7 +159,7 @@ def test_cli_trends_json_csv_table(tiny_store):
         ",0,1,2"
     )
     assert "2 undated articles not counted" in res.stderr
-    text = _run("trends", "--store", tiny_store, "--period", "year").stdout
+    text = _run("trends", "--store", tiny_store, "--by", "theme", "--period", "year").stdout
     assert "2 undated articles not counted in any period" in text
     assert "New in 2024 (first seen there): 1 theme" in text
     assert re.search(r"gamma rays\s+3\s+0\s+2\s+\+100\.0 pts\s+from 0\s+2023-05-07\s+·▄█", text), text
@@ -186,8 +188,8 @@ def test_cli_trends_week_table_and_no_cache(tiny_store, tmp_path):
     assert trends.records_from_cache(KnowledgeGraph(copy)) is None
     assert trends.load_records(KnowledgeGraph(copy)) == trends.load_records(KnowledgeGraph(tiny_store))
     assert (
-        _run("trends", "--store", copy, "--period", "year", "--json").stdout
-        == _run("trends", "--store", tiny_store, "--period", "year", "--json").stdout
+        _run("trends", "--store", copy, "--by", "theme", "--period", "year", "--json").stdout
+        == _run("trends", "--store", tiny_store, "--by", "theme", "--period", "year", "--json").stdout
     )
 
 

@@ -233,7 +233,8 @@ def test_page_is_offline_self_contained_and_deterministic(examples_kg, tmp_path,
     data = page_json(page)
     assert data["options"]["layout"]["randomSeed"] == viz.LAYOUT_SEED
     total = len(KnowledgeGraph(examples_kg).projection()["nodes"])
-    assert data["meta"]["shown"] == len(data["nodes"]) == total and not data["meta"]["capped"]
+    shown = min(total, viz.DEFAULT_TOP)
+    assert data["meta"]["shown"] == len(data["nodes"]) == shown and data["meta"]["capped"] == (total > shown)
     assert "vis-network" in page and "graphkit.stabilized" not in page.split("</head>")[0]
 
 

@@ -158,7 +158,9 @@ def tiny_store(tmp_path_factory):
 
 def test_cli_signals_map_matches_hand_numbers(tiny_store):
     runner = CliRunner()
-    res = runner.invoke(main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--json"])
+    res = runner.invoke(
+        main, ["signals-map", "--store", str(tiny_store), "--by", "theme", "--period", "year", "--json"]
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["undated"]["count"] == 2 and data["articles"] == NN
@@ -167,12 +169,13 @@ def test_cli_signals_map_matches_hand_numbers(tiny_store):
         assert items[k]["emergence"] == EMERGENCE[k] and items[k]["issue"] == ISSUE[k], k
         assert items[k]["dov"] == pytest.approx(DOV[k]) and items[k]["dod"] == pytest.approx(DOD[k]), k
     weak = runner.invoke(
-        main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--quadrant", "weak", "--csv"]
+        main,
+        ["signals-map", "--store", str(tiny_store), "--by", "theme", "--period", "year", "--quadrant", "weak", "--csv"],
     )
     assert weak.exit_code == 0
     lines = weak.stdout.splitlines()
     assert lines[0].startswith("emergence,issue,label") and [ln.split(",")[2] for ln in lines[1:]] == ["epsilon lab"]
-    text = runner.invoke(main, ["signals-map", "--store", str(tiny_store), "--period", "year"]).output
+    text = runner.invoke(main, ["signals-map", "--store", str(tiny_store), "--by", "theme", "--period", "year"]).output
     assert "2 undated articles not counted" in text and "weak signal 1, strong signal 1, latent signal 2" in text
 
 
@@ -234,7 +237,7 @@ def test_plots_of_an_empty_map(tmp_path):
 
 def test_cli_plural_and_empty_medians(tiny_store):
     res = CliRunner().invoke(
-        main, ["signals-map", "--store", str(tiny_store), "--period", "year", "--min-articles", "9"]
+        main, ["signals-map", "--store", str(tiny_store), "--by", "theme", "--period", "year", "--min-articles", "9"]
     )
     assert res.exit_code == 0, res.output
     assert "(3 years, 8 dated articles)" in res.output and "0 themes in 9+ articles" in res.output

@@ -29,21 +29,37 @@ from graphkit.build.stages import (
     parse_pending,
     prepare_generation,
     shared_graph,
+    topic_layer,
+    write_topics_report,
 )
-from graphkit.core.iris import analysis_graph_iri, labels_graph_iri
+from graphkit.core.iris import analysis_graph_iri, labels_graph_iri, topics_graph_iri
 from graphkit.core.namespaces import GKD
 from graphkit.extract.ontology import ontology_bytes
+from graphkit.extract.topics import load_topics
 from graphkit.ingest.discover import discover
 from graphkit.ingest.mapping import Mapping, load_mapping
 from graphkit.ingest.parse import DigestError, reference_date
-from graphkit.store.files import SHARED_NT
+from graphkit.store.files import SHARED_NT, TOPICS_NT
 from graphkit.store.folder import MANIFEST_VERSION, GraphFolder, StoreError, default_store_path
 from graphkit.store.stats import ENTITY_TYPES, entity_counts, manifest_entity_counts
 
 __all__ = ["ENTITY_TYPES", "STAGES", "BuildReport", "build", "discover", "entity_counts"]
 
 #: The stages a build times, in order (``BuildReport.stages``); see :mod:`graphkit.build.stages`.
-STAGES = ("detect", "prepare", "parse", "actors", "map", "store", "shared", "network", "analysis", "index", "publish")
+STAGES = (
+    "detect",
+    "prepare",
+    "parse",
+    "actors",
+    "map",
+    "store",
+    "shared",
+    "topics",
+    "network",
+    "analysis",
+    "index",
+    "publish",
+)
 
 
 def build(
@@ -59,6 +75,7 @@ def build(
     gazetteer: Iterable[str | Path] = (),
     actors: bool = True,
     on_stage: Callable[[str], None] | None = None,
+    topics: Iterable[str | Path] = (),
 ) -> BuildReport:
     """Build (or update) the graph folder ``out`` from digest files.
 
@@ -85,6 +102,10 @@ def build(
         Extract actors (organisations and people, see :mod:`graphkit.extract.actors`).
     on_stage : callable, optional
         Called with a stage's name (one of :data:`STAGES`) when it starts.
+    topics : iterable of path
+        The user's topics files, extending the shipped ``ontology/topics.yaml`` (see
+        :mod:`graphkit.extract.topics`). A changed topics file re-links every concept on the next
+        build without parsing any digest again.
 
     Returns
     -------
@@ -108,6 +129,7 @@ def build(
         from graphkit.extract.gazetteer import load_gazetteer
 
         gaz = load_gazetteer(tuple(gazetteer))
+    scheme = load_topics(tuple(topics))
     report = BuildReport(store=str(folder.path), full=full)
     clock = StageClock(report, on_stage)
     files = discover(paths)
@@ -133,7 +155,8 @@ def build(
             )
             if progress and changes.unchanged:
                 progress(len(changes.unchanged))
-        if prev is not None and not full and not changes.todo and not changes.removed:
+        relink = prev is not None and prev.get("topics") != scheme.digest
+        if prev is not None and not full and not changes.todo and not changes.removed and not relink:
             report.noop = True
             report.quads = prev.get("quads", 0)
             report.entities = prev.get("entities", {})
@@ -161,14 +184,22 @@ def build(
                 (generation.nt_dir / SHARED_NT).write_bytes(shared.ntriples)
                 writer.graph(shared.ntriples, labels_graph_iri(base))
                 writer.flush()
+            with clock.stage("topics"):
+                layer = topic_layer(shared.forms, digests, scheme, base)
+                (generation.nt_dir / TOPICS_NT).write_bytes(layer.ntriples)
+                write_topics_report(generation, layer)
+                report.problems.extend(layer.problems)
+                writer.graph(layer.ntriples, topics_graph_iri(base))
+                writer.flush()
+                concepts = {**shared.concepts, **layer.concepts}
             with clock.stage("network"):
-                network = network_cache(generation, digests, shared.concepts)
+                network = network_cache(generation, digests, concepts, layer.links)
             if analysis:
                 # Analysis and the related-items index run while the loader thread still stores.
                 from graphkit.network.project import assemble
 
                 projection = assemble(
-                    network["fragments"].values(), {c: (v[0], v[1]) for c, v in shared.concepts.items()}
+                    network["fragments"].values(), {c: (v[0], v[1]) for c, v in concepts.items()}, layer.links
                 )
                 with clock.stage("analysis"):
                     text = analysis_stage(projection, generation, base)
@@ -180,13 +211,14 @@ def build(
                 generation.close()
             with clock.stage("publish"):
                 report.quads = count_quads(digests, generation.nt_dir)
-                report.entities = manifest_entity_counts(digests, shared.forms)
+                report.entities = manifest_entity_counts(digests, [*shared.forms, *layer.report["tree"]])
                 manifest = {
                     "version": MANIFEST_VERSION,
                     "settings": settings,
                     "quads": report.quads,
                     "entities": report.entities,
                     "analysis": analysis,
+                    "topics": scheme.digest,
                     "digests": dict(sorted(digests.items())),
                 }
                 folder.publish(generation.path, manifest)

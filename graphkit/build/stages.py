@@ -8,6 +8,7 @@
     extract   Digest + gazetteer             → Mapped triples and actors   (per digest)
     store     Mapped                         → N-Quads queued to the loader, N-Triples cache
     shared    every digest's manifest entry  → shared graph (merged concepts, pages)
+    topics    merged concepts + topic scheme → topic graph (scheme, links), topic nodes for the network
     network   per-digest fragments           → projection cache (network.json, texts.json)
     analysis  projection                     → scores and communities, written back as triples
     index     projection + texts             → the related-items index
@@ -28,14 +29,23 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graphkit.core.iris import analysis_graph_iri, graph_iri, labels_graph_iri
+from graphkit.core.iris import analysis_graph_iri, graph_iri, labels_graph_iri, topics_graph_iri
 from graphkit.core.normalize import slug
 from graphkit.core.ntriples import with_graph
 from graphkit.extract.mapper import Mapped, choose_labels, label_triples, map_digest, page_triples
 from graphkit.extract.ontology import ontology_quads, quads_as_ntriples
 from graphkit.ingest.model import Digest, Problem
 from graphkit.ingest.parse import digest_id_for, parse_bytes
-from graphkit.store.files import ANALYSIS_FILE, ANALYSIS_NT, NETWORK_FILE, NT_CACHE, ONTOLOGY_NT, SHARED_NT, TEXTS_FILE
+from graphkit.store.files import (
+    ANALYSIS_FILE,
+    ANALYSIS_NT,
+    NETWORK_FILE,
+    NT_CACHE,
+    ONTOLOGY_NT,
+    TEXTS_FILE,
+    TOPICS_FILE,
+    shared_graphs,
+)
 from graphkit.store.folder import GraphFolder, StoreError, atomic_write
 from graphkit.store.loader import Loader
 
@@ -188,8 +198,8 @@ def prepare_generation(folder: GraphFolder, live: Path | None, changes: Changes,
             store = Store(str(gen / "store"))
             for did in sorted(changes.touched):
                 store.remove_graph(NamedNode(graph_iri(did, base)))
-            store.remove_graph(NamedNode(labels_graph_iri(base)))
-            store.remove_graph(NamedNode(analysis_graph_iri(base)))
+            for graph in (labels_graph_iri(base), topics_graph_iri(base), analysis_graph_iri(base)):
+                store.remove_graph(NamedNode(graph))
             fragments = previous_fragments(live, set(changes.unchanged))
             nt_dir.mkdir()
             for name in [f"{slug(did)}.nt" for did in changes.unchanged] + [ONTOLOGY_NT]:
@@ -240,10 +250,23 @@ def manifest_entry(pending: Pending, digest: Digest, mapped: Mapped) -> dict:
         "actors": mapped.actors,
         "rows": {table: len(rows) for table, rows in digest.tables.items() if rows},
         "problems": [p.as_dict() for p in mapped.problems],
+        "acronyms": digest_acronyms(digest),
     }
     if digest.future_date:
         entry["recheck"] = digest.future_date.isoformat()
     return entry
+
+
+def digest_acronyms(digest: Digest) -> list[list[str]]:
+    """The acronyms a digest spells out ("large language models (LLMs)"), for the topic links."""
+    from graphkit.extract.topics import find_acronyms
+
+    texts = [digest.title, digest.summary or "", *digest.keywords, *digest.themes]
+    for rows in digest.tables.values():
+        for row in rows:
+            texts += [v for v in (row.name, row.description, row.change, row.horizon, row.driving_force) if v]
+    pairs = {pair for text in texts if "(" in text for pair in find_acronyms(text)}
+    return [list(p) for p in sorted(pairs)]
 
 
 def ntriples(triples) -> bytes:
@@ -309,10 +332,70 @@ def shared_graph(digests: dict[str, dict], base: str) -> Shared:
     return Shared(text, forms, concepts)
 
 
+# -- topics -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class TopicLayer:
+    """The topic graph (scheme and links) and what the network needs of it."""
+
+    ntriples: bytes
+    concepts: dict[str, list[str]]  # topic IRI -> ["topic", English label]
+    links: dict[str, list[str]]  # theme/keyword/technology IRI -> topic IRIs
+    report: dict  # topics.json: the scheme's tree and each link's method, for `graphkit topics`
+    problems: list[Problem]  # the user's topics files that link nothing
+
+
+def topic_layer(forms: dict[str, Counter], digests: dict[str, dict], scheme, base: str) -> TopicLayer:
+    """Link every merged concept to the topic scheme (see :mod:`graphkit.extract.topics`).
+
+    Needs only what the manifest keeps (surface forms, acronyms spelled out in each digest): a
+    changed topics file re-links without parsing any digest again.
+    """
+    from graphkit.extract.topics import learned_pairs, link_concepts, link_triples, scheme_triples, topic_iri
+
+    pairs = [(p[0], p[1]) for entry in digests.values() for p in entry.get("acronyms", ())]
+    links = link_concepts(forms, scheme, learned_pairs(pairs, scheme), base)
+    text = ntriples(scheme_triples(scheme, base) + link_triples(links, base))
+    by_concept = {c: [topic_iri(link.topic, base) for link in ls] for c, ls in links.items()}
+    # Only linked topics are network nodes: the rest of the scheme would be isolated nodes.
+    used = sorted({link.topic for ls in links.values() for link in ls})
+    concepts = {topic_iri(tid, base): ["topic", scheme.topics[tid].en] for tid in used}
+    tree = {
+        topic_iri(tid, base): [t.en, t.fr, [topic_iri(p, base) for p in t.broader], t.alt_en + t.alt_fr]
+        for tid, t in sorted(scheme.topics.items())
+    }
+    methods = {
+        c: [[topic_iri(link.topic, base), link.relation, link.method, link.evidence] for link in ls]
+        for c, ls in links.items()
+    }
+    report = {"scheme": scheme.digest, "sources": scheme.sources, "tree": tree, "links": methods}
+    problems = [
+        Problem(
+            src,
+            None,
+            "this topics file links nothing: none of its topics, aliases or same_as pairs matches a "
+            "theme, keyword or technology of the corpus",
+            "compare its labels with 'graphkit topics' (unlinked)",
+        )
+        for src in scheme.idle_sources(set(used))
+    ]
+    return TopicLayer(text, concepts, by_concept, report, problems)
+
+
+def write_topics_report(generation: Generation, layer: TopicLayer) -> None:
+    atomic_write(
+        generation.path / TOPICS_FILE,
+        json.dumps(layer.report, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    )
+
+
 # -- network cache, analysis, index -----------------------------------------------------------------
 
 
-def network_cache(generation: Generation, digests: dict[str, dict], concepts: dict[str, list[str]]) -> dict:
+def network_cache(
+    generation: Generation, digests: dict[str, dict], concepts: dict[str, list[str]], links: dict[str, list[str]]
+) -> dict:
     """Write the projection cache of the generation; returns ``{"fragments", "concepts"}``.
 
     Texts (descriptions, summaries) are only read by `related`: a file of their own keeps the
@@ -320,7 +403,7 @@ def network_cache(generation: Generation, digests: dict[str, dict], concepts: di
     """
     fragments = generation.fragments
     texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
-    network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": concepts}
+    network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": concepts, "links": links}
     atomic_write(
         generation.path / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     )
@@ -360,7 +443,5 @@ def count_quads(digests: dict[str, dict], nt_dir: Path) -> int:
     Counting quads in RocksDB means reading all of it back (seconds at 10,000 digests).
     """
     return sum(e["triples"] for e in digests.values()) + sum(
-        (nt_dir / name).read_bytes().count(b"\n")
-        for name in (SHARED_NT, ONTOLOGY_NT, ANALYSIS_NT)
-        if (nt_dir / name).exists()
+        (nt_dir / name).read_bytes().count(b"\n") for name in shared_graphs("") if (nt_dir / name).exists()
     )

@@ -9,7 +9,7 @@ line with a hint — never a traceback (set ``GRAPHKIT_DEBUG=1`` to see one).
 
 from __future__ import annotations
 
-from graphkit.cli import actors, build, network, publish, query, timeline  # noqa: F401 - registers the commands
+from graphkit.cli import actors, build, network, publish, query, timeline, topics  # noqa: F401 - registers the commands
 from graphkit.cli.common import UserError, main
 
 __all__ = ["UserError", "main"]

@@ -14,6 +14,7 @@ STAGE_LABELS = {
     "prepare": "Preparing the store",
     "parse": "Reading digests",
     "shared": "Merging concepts",
+    "topics": "Linking topics",
     "network": "Caching the network",
     "analysis": "Centrality, communities",
     "index": "Indexing for related",
@@ -53,7 +54,15 @@ STAGE_LABELS = {
     help="YAML file of your own organisations, people and non-actors, extending the shipped one (repeatable).",
 )
 @click.option("--no-actors", is_flag=True, help="Do not extract organisations and people.")
-def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors):
+@click.option(
+    "--topics",
+    "topics",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    help="YAML file of your own topics, aliases, same_as and not_same pairs, extending the shipped scheme "
+    "(repeatable; a changed file re-links without re-reading digests).",
+)
+def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors, topics):
     """Build or update the graph from digest files or folders (searched for *.md).
 
     Only digests that were added, changed or deleted since the last build are touched; an
@@ -89,10 +98,18 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
                 gazetteer=gazetteer,
                 actors=not no_actors,
                 on_stage=on_stage,
+                topics=topics,
             )
     else:
         report = run_build(
-            paths, out, mapping=mapping, full=full, analysis=not no_analysis, gazetteer=gazetteer, actors=not no_actors
+            paths,
+            out,
+            mapping=mapping,
+            full=full,
+            analysis=not no_analysis,
+            gazetteer=gazetteer,
+            actors=not no_actors,
+            topics=topics,
         )
     if as_json:
         emit_json(report.as_dict())

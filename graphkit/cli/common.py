@@ -41,6 +41,7 @@ class Group(click.Group):
             if os.environ.get("GRAPHKIT_DEBUG"):
                 raise
             from graphkit.extract.gazetteer import GazetteerError
+            from graphkit.extract.topics import TopicError
             from graphkit.graph import QueryError
             from graphkit.ingest.mapping import MappingError
             from graphkit.publish.remote import RemoteError
@@ -48,7 +49,17 @@ class Group(click.Group):
             from graphkit.store.folder import StoreError
 
             if isinstance(
-                exc, (StoreError, QueryError, MappingError, GazetteerError, FileNotFoundError, RemoteError, ServeError)
+                exc,
+                (
+                    StoreError,
+                    QueryError,
+                    MappingError,
+                    GazetteerError,
+                    TopicError,
+                    FileNotFoundError,
+                    RemoteError,
+                    ServeError,
+                ),
             ):
                 raise UserError(str(exc)) from None
             if isinstance(exc, OSError):
@@ -166,7 +177,7 @@ def parse_params(values) -> dict[str, str]:
 
 
 NODE_TYPE_CHOICE = click.Choice(
-    ["article", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue", "actor"]
+    ["article", "topic", "theme", "keyword", "technology", "signal", "concern", "behavior", "issue", "actor"]
 )
 
 

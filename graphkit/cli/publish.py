@@ -58,6 +58,15 @@ from graphkit.cli.common import (
     show_default=True,
     help="Colour nodes by type or by Louvain community.",
 )
+@click.option(
+    "--view",
+    "view_mode",
+    type=click.Choice(["auto", "landscape", "network"]),
+    default="auto",
+    show_default=True,
+    help="landscape: topics, technologies and actors sized by their articles (each lists its articles); "
+    "network: every node type, sized by PageRank; auto: the landscape from 200 articles.",
+)
 @click.option("--open", "open_page", is_flag=True, help="Open the page in the default browser.")
 @click.option(
     "--sparql-url",
@@ -68,17 +77,33 @@ from graphkit.cli.common import (
 @click.option("--json", "as_json", is_flag=True, help="Print a summary as JSON.")
 @store_option
 def viz(
-    output, around, depth, types, top, min_relevancy, since, until, color_by, open_page, sparql_url, as_json, store
+    output,
+    around,
+    depth,
+    types,
+    top,
+    min_relevancy,
+    since,
+    until,
+    color_by,
+    view_mode,
+    open_page,
+    sparql_url,
+    as_json,
+    store,
 ):
     """Write an interactive HTML graph: one file that works offline, to explore in a browser.
 
     Nodes are coloured by type (or community) and sized by PageRank; hover for a summary, click
     for details (an article's source, a signal's change and horizon, the neighbours), search by
     name, filter by type. Large graphs show the --top most central nodes and say how to see more.
+    A corpus of 200 articles or more opens on its topic landscape (topics, technologies, actors,
+    sized by articles; click one for its articles); --view network shows everything.
 
     \b
     Examples:
       graphkit viz -o graph.html --open
+      graphkit viz --view network --top 500          # articles, rows and concepts by PageRank
       graphkit viz --around "AI governance" --depth 2
       graphkit viz --types theme,technology --color-by community --top 500
       graphkit viz --since 2025-Q1 --min-relevancy 4   # articles from 2025 on, and what they link to
@@ -103,6 +128,7 @@ def viz(
             until=until,
             color_by=color_by,
             sparql_url=sparql_url,
+            view_mode=view_mode,
         )
     except VizError as exc:
         raise UserError(str(exc)) from None

@@ -19,7 +19,7 @@ from graphkit.cli.common import (
     store_option,
 )
 
-TREND_BY_CHOICE = click.Choice(["theme", "keyword", "technology", "actor", "signal"])
+TREND_BY_CHOICE = click.Choice(["topic", "theme", "keyword", "technology", "actor", "signal"])
 
 
 PERIOD_CHOICE = click.Choice(["week", "month", "quarter", "year"])
@@ -82,7 +82,14 @@ def _per(x, period: str) -> str:
 
 
 @main.command()
-@click.option("--by", "by", type=TREND_BY_CHOICE, default="theme", show_default=True, help="What to count.")
+@click.option(
+    "--by",
+    "by",
+    type=TREND_BY_CHOICE,
+    default="topic",
+    show_default=True,
+    help="What to count (topic: the canonical topics the themes, keywords and technologies link to).",
+)
 @click.option("--period", type=PERIOD_CHOICE, default="month", show_default=True, help="Period of the counts.")
 @click.option(
     "--top",
@@ -110,7 +117,8 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
 
     \b
     Examples:
-      graphkit trends --by theme --period quarter --top 15
+      graphkit trends --period quarter --top 15          # topics
+      graphkit trends --by theme --period quarter
       graphkit trends --by technology --period year --compare 2024 2025 --csv
       graphkit trends --by keyword --since 2025-01 --json
     """
@@ -204,7 +212,9 @@ def trends(by, period, top, compare, since, until, as_json, as_csv, store):
 
 
 @main.command("signals-map")
-@click.option("--by", "by", type=TREND_BY_CHOICE, default="theme", show_default=True, help="What to map.")
+@click.option(
+    "--by", "by", type=TREND_BY_CHOICE, default="topic", show_default=True, help="What to map (see trends --by)."
+)
 @click.option("--period", type=PERIOD_CHOICE, default="quarter", show_default=True, help="Period of the counts.")
 @click.option(
     "--tw", type=float, default=0.05, show_default=True, help="Time weight: period j weighs 1 - tw x (n - j)."
@@ -248,7 +258,7 @@ def signals_map(
 
     \b
     Examples:
-      graphkit signals-map --by theme --period quarter --plot map.png
+      graphkit signals-map --period quarter --plot map.png   # topics
       graphkit signals-map --by keyword --period year --quadrant weak --csv
       graphkit signals-map --by theme --tw 0.04 --growth mean --plot map.html --json
     """

@@ -33,6 +33,11 @@ def ontology_graph_iri(base: str = GKD) -> str:
     return f"{base}graph/ontology"
 
 
+def topics_graph_iri(base: str = GKD) -> str:
+    """The graph of the topic scheme and of every concept's links to topics, recomputed each build."""
+    return f"{base}graph/topics"
+
+
 def analysis_graph_iri(base: str = GKD) -> str:
     """The graph of network scores and communities written back by the analysis."""
     return f"{base}graph/analysis"

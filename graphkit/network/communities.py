@@ -13,7 +13,7 @@ from __future__ import annotations
 
 SEED = 42
 #: Node types whose members name a community (most central first).
-LABEL_TYPES = ("theme", "technology")
+LABEL_TYPES = ("topic", "theme", "technology")
 
 
 def louvain(g, *, seed: int = SEED, resolution: float = 1.0) -> list[set]:

@@ -13,7 +13,15 @@ article — actor        ``schema:mentions``                         1.0
 row — actor            ``schema:mentions`` (a row that names one)  1.0
 article — row          ``gk:hasSignal`` … ``gk:hasIssue``          1.0
 article — article      ``gk:closest`` (old digests' Closest list)  0.5
+article — topic        through a theme, keyword or technology      that link's
+                       linked to the topic (``skos:exactMatch`` or
+                       ``skos:broader``, see extract/topics.py)
 =====================  =========================================  ======
+
+Topics are the canonical concept layer: an article reaches a topic through any of its themes,
+keywords or technologies linked to it, with the weight of that link (the highest when several).
+The topic hierarchy itself (topic — broader topic) is left out: every topic would otherwise hang
+off one of the five STEEP top concepts, which would become the hubs of everything.
 
 Keywords weigh half: a digest lists ten of them, often generic, against three to five themes.
 Technology *mentions* (table rows) are not nodes: the article links to the merged technology.
@@ -40,6 +48,7 @@ NODE_TYPES = {
     "behavior": GK.Behavior,
     "issue": GK.Issue,
     "actor": GK.Actor,
+    "topic": GK.Topic,
 }
 #: Edge property -> weight.
 EDGE_WEIGHTS = {
@@ -61,7 +70,8 @@ def _nodes_query() -> str:
         "SELECT DISTINCT ?n ?type ?label ?date ?rel WHERE {"
         f" VALUES (?cls ?type) {{ {values} }}"
         " ?n a ?cls ."
-        " OPTIONAL { ?n skos:prefLabel ?pl } OPTIONAL { ?n rdfs:label ?rl } OPTIONAL { ?n schema:headline ?hl }"
+        ' OPTIONAL { ?n skos:prefLabel ?pl FILTER(LANG(?pl) = "" || LANG(?pl) = "en") }'
+        " OPTIONAL { ?n rdfs:label ?rl } OPTIONAL { ?n schema:headline ?hl }"
         " OPTIONAL { ?n schema:datePublished ?date } OPTIONAL { ?n gk:relevancy ?rel }"
         " BIND(COALESCE(?pl, ?hl, ?rl, STR(?n)) AS ?label) }"
     )
@@ -70,6 +80,13 @@ def _nodes_query() -> str:
 def _edges_query() -> str:
     values = " ".join(f"<{p}>" for p in EDGE_WEIGHTS)
     return f"SELECT DISTINCT ?a ?p ?b WHERE {{ VALUES ?p {{ {values} }} ?a ?p ?b }}"
+
+
+def _topic_links_query() -> str:
+    return (
+        "SELECT DISTINCT ?c ?t WHERE { VALUES ?rel { skos:exactMatch skos:broader } ?c ?rel ?t . ?t a gk:Topic ."
+        " FILTER NOT EXISTS { ?c a gk:Topic } }"
+    )
 
 
 def projection_data(store) -> dict:
@@ -86,17 +103,34 @@ def projection_data(store) -> dict:
         date = row["date"].value if row["date"] is not None else None
         rel = int(row["rel"].value) if row["rel"] is not None else None
         nodes[iri] = [iri, row["type"].value, row["label"].value, date, rel]
+    links: dict[str, list[str]] = {}
+    for row in store.query(_topic_links_query(), use_default_graph_as_union=True, prefixes=_PREFIXES):
+        links.setdefault(row["c"].value, []).append(row["t"].value)
+    # As in the build's cache, only topics something links to are nodes (not the whole scheme).
+    linked = {t for ts in links.values() for t in ts}
+    nodes = {k: v for k, v in nodes.items() if v[1] != "topic" or k in linked}
+    links = {c: sorted(ts) for c, ts in links.items()}
     weights: dict[tuple[str, str], float] = {}
     for row in store.query(_edges_query(), use_default_graph_as_union=True):
         a, b = row["a"].value, row["b"].value
         if a == b or a not in nodes or b not in nodes:
             continue  # a Closest link to a digest outside the corpus, or to itself
-        key = (a, b) if a < b else (b, a)
-        weights[key] = max(weights.get(key, 0.0), EDGE_WEIGHTS[row["p"].value])
+        _add_edge(weights, a, b, EDGE_WEIGHTS[row["p"].value], nodes, links)
     return {
         "nodes": [nodes[k] for k in sorted(nodes)],
         "edges": [[a, b, w] for (a, b), w in sorted(weights.items())],
     }
+
+
+def _add_edge(weights: dict, a: str, b: str, w: float, nodes: dict, links: dict[str, list[str]]) -> None:
+    """Add an edge (the highest weight wins), and the article's edges to the topics ``b`` links to."""
+    key = (a, b) if a < b else (b, a)
+    weights[key] = max(weights.get(key, 0.0), w)
+    for art, concept in ((a, b), (b, a)):
+        for topic in links.get(concept, ()):
+            if topic in nodes and nodes[art][1] == "article":
+                key = (art, topic) if art < topic else (topic, art)
+                weights[key] = max(weights.get(key, 0.0), w)
 
 
 _TYPE_BY_CLASS = {f"<{cls}>": name for name, cls in NODE_TYPES.items()}
@@ -152,10 +186,11 @@ def fragment(triples) -> dict:
     return {"nodes": nodes, "edges": edges, "text": text}
 
 
-def assemble(fragments, concepts: dict[str, tuple[str, str]]) -> dict:
+def assemble(fragments, concepts: dict[str, tuple[str, str]], links: dict[str, list[str]] | None = None) -> dict:
     """Join per-digest fragments into :func:`projection_data`'s format.
 
-    ``concepts`` maps a concept IRI to (type, preferred label).
+    ``concepts`` maps a concept IRI to (type, preferred label), topics included; ``links`` maps
+    a theme, keyword or technology to the topics it is linked to.
     """
     nodes: dict[str, list] = {}
     for frag in fragments:
@@ -165,12 +200,12 @@ def assemble(fragments, concepts: dict[str, tuple[str, str]]) -> dict:
         if type_ in NODE_TYPES:
             nodes[iri] = [iri, type_, label, None, None]
     weights: dict[tuple[str, str], float] = {}
+    links = links or {}
     for frag in fragments:
         for a, b, w, _ in frag["edges"]:
             if a == b or a not in nodes or b not in nodes:
                 continue
-            key = (a, b) if a < b else (b, a)
-            weights[key] = max(weights.get(key, 0.0), w)
+            _add_edge(weights, a, b, w, nodes, links)
     return {
         "nodes": [nodes[k] for k in sorted(nodes)],
         "edges": [[a, b, w] for (a, b), w in sorted(weights.items())],

@@ -58,7 +58,7 @@ STATE_VERSION = 1
 NTRIPLES = "application/n-triples"
 SPARQL_JSON = "application/sparql-results+json"
 #: With SPARQL Update, graphs are sent in batches of about this many bytes (one request each).
-UPDATE_BATCH_BYTES = 1_000_000
+UPDATE_BATCH_BYTES = 500_000
 _RETRY_STATUS = {429, 502, 503, 504}
 
 
@@ -698,8 +698,7 @@ class LocalGraph:
 
 def local_graphs(store: str | Path | None = None) -> tuple[list[LocalGraph], str]:
     """Every named graph of the built graph folder, from its N-Triples cache, and the graphs' IRI prefix."""
-    from graphkit.core.iris import analysis_graph_iri, labels_graph_iri, ontology_graph_iri
-    from graphkit.store.files import ANALYSIS_NT, NT_CACHE, ONTOLOGY_NT, SHARED_NT
+    from graphkit.store.files import NT_CACHE, shared_graphs
 
     folder = GraphFolder(store or default_store_path())
     gen = folder.current()
@@ -713,11 +712,7 @@ def local_graphs(store: str | Path | None = None) -> tuple[list[LocalGraph], str
             f"{gen} has no N-Triples cache (built by an older graphkit); rebuild with 'graphkit build --full'"
         )
     base = manifest["settings"]["base"]
-    special = {
-        ONTOLOGY_NT: ontology_graph_iri(base),
-        SHARED_NT: labels_graph_iri(base),
-        ANALYSIS_NT: analysis_graph_iri(base),
-    }
+    special = shared_graphs(base)
     out = []
     for path in sorted((gen / NT_CACHE).iterdir()):
         if path.name in special:
@@ -1037,30 +1032,63 @@ def _push_gsp(ep, state, local, shas, to_send, report, progress, jobs: int = 1) 
 UPDATE_BLOCK_TRIPLES = 1000
 
 
-def _update_body(iri: str, nt: bytes) -> bytes:
+def _update_units(iri: str, sha: str | None, nt: bytes, batch_bytes: int) -> list[_Unit]:
+    """One graph as SPARQL Update text, in pieces of at most about ``batch_bytes`` each.
+
+    The first piece drops the graph; a graph larger than one request (the topic scheme is about
+    20,000 triples, and Virtuoso refuses ~12,000 in one request: "Maximum size of a code vector
+    exceeded") goes on in further INSERT DATA pieces, sent in order. The push state records the
+    graph only once its last piece is in, so an interrupted push sends it again from the DROP.
+    """
     # N-Triples written by graphkit is valid SPARQL: literals escaped by ntriples.lit, IRIs checked
     # by Oxigraph's parser and percent-encoded where SPARQL forbids a character (and every line
     # is checked against the N-Triples grammar by _check_ntriples before it gets here).
     g = _iri_ok(iri).encode()
     lines = nt.splitlines(keepends=True)
-    parts = [b"DROP SILENT GRAPH <" + g + b"> ;\n"]
-    for i in range(0, len(lines), UPDATE_BLOCK_TRIPLES):
-        parts.append(
-            b"INSERT DATA { GRAPH <" + g + b"> {\n" + b"".join(lines[i : i + UPDATE_BLOCK_TRIPLES]) + b"} } ;\n"
+    blocks = [
+        b"INSERT DATA { GRAPH <" + g + b"> {\n" + b"".join(lines[i : i + UPDATE_BLOCK_TRIPLES]) + b"} } ;\n"
+        for i in range(0, len(lines), UPDATE_BLOCK_TRIPLES)
+    ]
+    units = [_Unit(iri, sha, [b"DROP SILENT GRAPH <" + g + b"> ;\n"], last=False)]
+    for block in blocks:
+        if units[-1].blocks and units[-1].size + len(block) > batch_bytes and len(units[-1].blocks) > 1:
+            units.append(_Unit(iri, sha, [], last=False))
+        units[-1].blocks.append(block)
+    units[-1].last = True
+    return units
+
+
+class _Unit:
+    """A piece of one graph's update text: some INSERT DATA blocks (the first piece starts with the DROP)."""
+
+    def __init__(self, iri: str, sha: str | None, blocks: list[bytes], last: bool) -> None:
+        self.iri, self.sha, self.blocks, self.last = iri, sha, blocks, last
+
+    @property
+    def size(self) -> int:
+        return sum(len(b) for b in self.blocks)
+
+    def halves(self) -> tuple[_Unit, _Unit] | None:
+        """The piece cut in two (in order), or None when it is one block and cannot be cut."""
+        if len(self.blocks) < 2:
+            return None
+        half = len(self.blocks) // 2
+        return _Unit(self.iri, self.sha, self.blocks[:half], False), _Unit(
+            self.iri, self.sha, self.blocks[half:], self.last
         )
-    return b"".join(parts)
 
 
 def _too_big(exc: RemoteError) -> bool:
     text = str(exc).lower()
     return exc.status == 413 or (
-        exc.status in (400, 500) and ("memory" in text or "too large" in text or "too long" in text)
+        exc.status in (400, 500)
+        and ("memory" in text or "too large" in text or "too long" in text or "code vector" in text)
     )
 
 
 def _push_update(ep, state, local, shas, to_send, report, progress, batch_bytes) -> None:
-    def send(items: list[tuple[str, str | None, bytes]]) -> None:
-        body = b"".join(part for _, _, part in items).rstrip(b"; \n")
+    def send(units: list[_Unit]) -> None:
+        body = b"".join(b for u in units for b in u.blocks).rstrip(b"; \n")
         try:
             request(
                 ep,
@@ -1068,48 +1096,55 @@ def _push_update(ep, state, local, shas, to_send, report, progress, batch_bytes)
                 ep.update_url,
                 body,
                 {"Content-Type": "application/sparql-update"},
-                what=f"update of {len(items)} graph(s)",
+                what=f"update of {len({u.iri for u in units})} graph(s)",
             )
         except RemoteError as exc:
-            # Virtuoso's SPARQL compiler runs out of memory on ~20,000 triples in one update:
-            # halve the batch (whole graphs stay in one request) until it fits.
-            if len(items) > 1 and _too_big(exc):
-                half = len(items) // 2
-                send(items[:half])
-                send(items[half:])
-                return
+            # Virtuoso's SPARQL compiler runs out of memory on ~20,000 triples in one update, and
+            # of code space on ~12,000: halve the request (pieces stay in order) until it fits.
             if _too_big(exc):
+                if len(units) > 1:
+                    half = len(units) // 2
+                    send(units[:half])
+                    send(units[half:])
+                    return
+                cut = units[0].halves()
+                if cut is not None:
+                    send([cut[0]])
+                    send([cut[1]])
+                    return
                 raise RemoteError(
-                    f"{exc} — one graph is too large for this server's SPARQL Update; push with the "
-                    "Graph Store Protocol (--graph-store URL) instead",
+                    f"{exc} — {UPDATE_BLOCK_TRIPLES:,} triples are too many for this server's SPARQL "
+                    "Update; push with the Graph Store Protocol (--graph-store URL) instead",
                     exc.kind,
                     exc.status,
                 ) from None
             raise
         report.requests += 1
-        for iri, sha, _ in items:
-            state.record(ep.key, iri, sha)
-            if sha is not None:
+        for u in units:
+            if not u.last:
+                continue
+            state.record(ep.key, u.iri, u.sha)
+            if u.sha is not None:
                 report.graphs_sent += 1
             if progress:
-                progress("put" if sha is not None else "delete", iri)
+                progress("put" if u.sha is not None else "delete", u.iri)
 
-    items: list[tuple[str, str | None, bytes]] = []
+    batch: list[_Unit] = []
     size = 0
     for iri in to_send:
         nt = local[iri].path.read_bytes()
         _check_ntriples(nt, iri)
-        part = _update_body(iri, nt)
-        if items and size + len(part) > batch_bytes:
-            send(items)
-            items, size = [], 0
-        items.append((iri, shas[iri], part))
-        size += len(part)
+        for unit in _update_units(iri, shas[iri], nt, batch_bytes):
+            if batch and size + unit.size > batch_bytes:
+                send(batch)
+                batch, size = [], 0
+            batch.append(unit)
+            size += unit.size
         report.bytes += len(nt)
     for iri in report.removed:
-        items.append((iri, None, f"DROP SILENT GRAPH <{_iri_ok(iri)}> ;\n".encode()))
-    if items:
-        send(items)
+        batch.append(_Unit(iri, None, [f"DROP SILENT GRAPH <{_iri_ok(iri)}> ;\n".encode()], last=True))
+    if batch:
+        send(batch)
 
 
 _NT_LINE = re.compile(

@@ -56,6 +56,7 @@ TYPE_COLORS = {
     "behavior": "#76b7b2",
     "issue": "#edc948",
     "actor": "#ff9da7",
+    "topic": "#9467bd",
 }
 FALLBACK_COLOR = "#9c755f"
 #: Colours of communities, by rank (largest first); nodes outside any community are grey.
@@ -83,8 +84,14 @@ COMMUNITY_COLORS = [
 ]
 NO_COMMUNITY_COLOR = "#c8c8c8"
 #: Merged concepts: their facts are their label and links; nothing more is fetched for them.
-CONCEPT_TYPES = ("theme", "keyword", "technology")
+CONCEPT_TYPES = ("theme", "keyword", "technology", "topic")
 DEFAULT_TOP = 300
+#: The default view of a large corpus: its topic landscape, nodes sized by their articles.
+LANDSCAPE_TYPES = ("topic", "technology", "actor")
+#: From this many articles, ``view="auto"`` draws the landscape instead of the whole network.
+LANDSCAPE_MIN_ARTICLES = 200
+#: Articles listed in a landscape node's details panel (most central first).
+LANDSCAPE_ARTICLES = 12
 
 
 def auto_max_links(n_nodes: int) -> int:
@@ -400,19 +407,24 @@ def select_subgraph(
         counts: dict[str, int] = defaultdict(int)
         for nb in adj[n]:
             counts[nodes[nb][1]] += 1
-        out_nodes.append(
-            {
-                "iri": iri,
-                "type": type_,
-                "label": label,
-                "date": date,
-                "relevancy": rel,
-                "score": score[n],
-                "community": community[n],
-                "degree": len(adj[n]),
-                "neighbours": dict(sorted(counts.items())),
-            }
-        )
+        node = {
+            "iri": iri,
+            "type": type_,
+            "label": label,
+            "date": date,
+            "relevancy": rel,
+            "score": score[n],
+            "community": community[n],
+            "degree": len(adj[n]),
+            "neighbours": dict(sorted(counts.items())),
+        }
+        if cooccurrence:
+            # Articles are not drawn: list the most central ones in the node's details instead.
+            arts = sorted((nb for nb in adj[n] if nb in articles), key=lambda a: (-score[a], a))
+            node["articles"] = [
+                {"iri": a, "label": nodes[a][2], "date": nodes[a][3]} for a in arts[:LANDSCAPE_ARTICLES]
+            ]
+        out_nodes.append(node)
     return {
         "nodes": out_nodes,
         "edges": edges,
@@ -550,7 +562,13 @@ def page_data(
         )
     details = details or {}
     labels = (analysis or {}).get("labels", {})
-    top_score = max((n["score"] for n in view["nodes"]), default=1.0) or 1.0
+    # The landscape sizes nodes by their articles; the network view by PageRank.
+    by_articles = bool(view.get("landscape"))
+
+    def size(n: dict) -> float:
+        return float(n["neighbours"].get("article", 0)) if by_articles else max(n["score"], 0.0)
+
+    top_score = max((size(n) for n in view["nodes"]), default=1.0) or 1.0
     index = {n["iri"]: i for i, n in enumerate(view["nodes"])}
     nodes = []
     type_count: dict[str, int] = defaultdict(int)
@@ -570,7 +588,7 @@ def page_data(
             "type": n["type"],
             "label": n["label"],
             "color": color,
-            "value": _round(math.sqrt(max(n["score"], 0.0) / top_score)),
+            "value": _round(math.sqrt(size(n) / top_score)),
             "pagerank": _round(n["score"]),
             "community": c,
             "degree": n["degree"],
@@ -583,6 +601,8 @@ def page_data(
         facts = details.get(n["iri"])
         if facts:
             item["facts"] = facts
+        if "articles" in n:
+            item["articles"] = [{k: v for k, v in a.items() if v is not None} for a in n["articles"]]
         nodes.append(item)
     edges = [[index[a], index[b], w, k] for a, b, w, k in view["edges"]]
     legend_types = [{"type": t, "color": _color_of_type(t), "count": type_count[t]} for t in sorted(type_count)]
@@ -746,19 +766,34 @@ def write_html(
     color_by: str = "type",
     max_links: int | None = None,
     sparql_url: str | None = None,
+    view_mode: str = "auto",
 ) -> dict:
     """Select, fetch facts, render and write the page atomically (temporary file + rename).
 
     Parameters are those of :func:`select_subgraph` plus ``color_by`` (``"type"`` or
-    ``"community"``) and ``sparql_url``, a SPARQL endpoint's page the header links to (the one
-    ``graphkit serve`` prints). Returns a summary: ``output``, ``bytes``, ``nodes``, ``edges``,
-    ``total_nodes``, ``graph_nodes``, ``capped``, ``center``.
+    ``"community"``), ``sparql_url``, a SPARQL endpoint's page the header links to (the one
+    ``graphkit serve`` prints), and ``view_mode``: ``"landscape"`` draws topics, technologies and
+    actors sized by their articles (each node lists its articles on demand, in its details),
+    ``"network"`` every type sized by PageRank, ``"auto"`` the landscape from
+    :data:`LANDSCAPE_MIN_ARTICLES` articles unless ``types`` or ``around`` is given. Returns a
+    summary: ``output``, ``bytes``, ``nodes``, ``edges``, ``total_nodes``, ``graph_nodes``,
+    ``capped``, ``center``, ``view``.
     """
     from graphkit.store.folder import atomic_write
 
+    if view_mode not in ("auto", "landscape", "network"):
+        raise VizError(f"--view {view_mode!r}: use auto, landscape or network")
     analysis = kg.analysis()
+    projection = kg.projection()
+    if view_mode == "auto":
+        articles = sum(1 for row in projection["nodes"] if row[1] == "article")
+        large = articles >= LANDSCAPE_MIN_ARTICLES and types is None and around is None
+        view_mode = "landscape" if large else "network"
+    if view_mode == "landscape" and not types:
+        present = {row[1] for row in projection["nodes"]}
+        types = [t for t in LANDSCAPE_TYPES if t in present]
     view = select_subgraph(
-        kg.projection(),
+        projection,
         analysis,
         around=around,
         depth=depth,
@@ -769,6 +804,7 @@ def write_html(
         until=until,
         max_links=max_links,
     )
+    view["landscape"] = view_mode == "landscape"
     wanted = [n["iri"] for n in view["nodes"] if n["type"] not in CONCEPT_TYPES]
     data = page_data(
         view, details=node_details(kg, wanted), analysis=analysis, color_by=color_by, sparql_url=sparql_url
@@ -784,4 +820,5 @@ def write_html(
         "graph_nodes": view["graph_nodes"],
         "capped": view["capped"],
         "center": view["center"],
+        "view": view_mode,
     }

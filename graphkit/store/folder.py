@@ -25,7 +25,7 @@ from pathlib import Path
 
 DEFAULT_STORE = "kg"
 STORE_ENV = "GRAPHKIT_STORE"
-MANIFEST_VERSION = 4  # 3: actors per digest; 4: +shared.nt names for the shared graphs' files
+MANIFEST_VERSION = 5  # 3: actors per digest; 4: +shared.nt names for the shared graphs' files; 5: acronyms, topics
 _GEN_RE = re.compile(r"^gen-(\d{6})$")
 
 

@@ -17,6 +17,7 @@ ENTITY_TYPES = {
     "issue": "https://w3id.org/graphkit/ns#Issue",
     "technology mention": "https://w3id.org/graphkit/ns#TechnologyMention",
     "actor": "https://w3id.org/graphkit/ns#Actor",
+    "topic": "https://w3id.org/graphkit/ns#Topic",
 }
 
 _ROW_ENTITY = {
@@ -33,6 +34,7 @@ _CONCEPT_ENTITY = {
     "category": "category",
     "type": "type",
     "actor": "actor",
+    "topic": "topic",
 }
 
 

@@ -269,7 +269,7 @@ def projection_within(kg, since: dt.date | None, until: dt.date | None, *, rows:
     cache = kg.network_cache()
     if cache is None:
         return restrict_projection(kg.projection(), since, until, rows=rows)
-    fragments, concepts = cache
+    fragments, concepts, links = cache
     keep, undated, outside = [], 0, 0
     for frag in fragments.values():
         dates = [v[2] for v in frag["nodes"].values() if v[0] == "article"]
@@ -280,7 +280,8 @@ def projection_within(kg, since: dt.date | None, until: dt.date | None, *, rows:
             keep.append(frag)
         else:
             outside += 1
-    sub, info = restrict_projection(assemble(keep, {c: tuple(v) for c, v in concepts.items()}), since, until, rows=rows)
+    projection = assemble(keep, {c: (v[0], v[1]) for c, v in concepts.items()}, links)
+    sub, info = restrict_projection(projection, since, until, rows=rows)
     return sub, {"articles": info["articles"], "undated": undated, "outside": outside}
 
 

@@ -86,7 +86,7 @@ def records_from_cache(kg) -> list[dict] | None:
     cache = kg.network_cache() if hasattr(kg, "network_cache") else None
     if cache is None:
         return None
-    fragments, concepts = cache
+    fragments, concepts, links = cache
     known = {c: (t, label) for c, (t, label) in concepts.items() if t in NODE_TYPES}
     out = []
     for frag in fragments.values():
@@ -108,6 +108,10 @@ def records_from_cache(kg) -> list[dict] | None:
                     continue  # a Closest link to a digest outside the corpus
                 if t != "article":
                     items[other] = [t, other, lab, rel]
+                    # An article counts once for each topic its themes, keywords or technologies link to.
+                    for topic in links.get(other, ()):
+                        if topic in known and topic not in items:
+                            items[topic] = ["topic", topic, known[topic][1], None]
             out.append({"iri": iri, "date": date, "items": sorted(items.values())})
     out.sort(key=lambda r: r["iri"])
     return out
@@ -134,7 +138,7 @@ def records_from_store(kg) -> list[dict]:
     from graphkit.network.project import EDGE_WEIGHTS, NODE_TYPES
 
     preds = " ".join(f"<{p}>" for p in EDGE_WEIGHTS)
-    classes = " ".join(f'(<{c}> "{t}")' for t, c in NODE_TYPES.items() if t != "article")
+    classes = " ".join(f'(<{c}> "{t}")' for t, c in NODE_TYPES.items() if t not in ("article", "topic"))
     articles = {}
     for iri, date in kg.query(
         "SELECT ?a (SAMPLE(?d) AS ?date) WHERE { ?a a schema:NewsArticle OPTIONAL { ?a schema:datePublished ?d } } GROUP BY ?a"
@@ -147,8 +151,16 @@ def records_from_store(kg) -> list[dict]:
         " OPTIONAL { ?x skos:prefLabel ?pl } OPTIONAL { ?x rdfs:label ?rl } OPTIONAL { ?x gk:relevancy ?rel }"
         " BIND(COALESCE(?pl, ?rl, STR(?x)) AS ?label) }"
     )
+    # Topics: reached through a theme, keyword or technology linked to them (see project.py).
+    topics = (
+        "SELECT DISTINCT ?a ?x ?label WHERE {"
+        f" VALUES ?p {{ {preds} }} VALUES ?rel {{ skos:exactMatch skos:broader }}"
+        f" ?a ?p ?c . ?a a <{SCHEMA.NewsArticle}> . ?c ?rel ?x . ?x a gk:Topic ."
+        ' ?x skos:prefLabel ?label FILTER(LANG(?label) = "en") FILTER NOT EXISTS { ?c a gk:Topic } }'
+    )
+    rows = list(kg.query(sparql).rows) + [[a, x, "topic", label, None] for a, x, label in kg.query(topics).rows]
     seen = set()
-    for a, x, type_, label, rel in kg.query(sparql).rows:
+    for a, x, type_, label, rel in rows:
         if (a, x) not in seen and a in articles:
             seen.add((a, x))
             articles[a]["items"].append([type_, x, label, rel])

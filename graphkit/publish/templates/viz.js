@@ -209,6 +209,18 @@
       section.appendChild(ul);
     });
     panelBody.appendChild(section);
+    if (n.articles && n.articles.length) {
+      // The landscape draws no articles: the most central ones of this node, on demand.
+      var arts = el("div", "gk-articles");
+      var all = (n.neighbours || {}).article || n.articles.length;
+      arts.appendChild(el("h3", null, "Articles \u2014 " + n.articles.length + " most central of " + all));
+      var aul = el("ul");
+      n.articles.forEach(function (a) {
+        aul.appendChild(el("li", null, (a.date ? a.date + " \u2014 " : "") + a.label));
+      });
+      arts.appendChild(aul);
+      panelBody.appendChild(arts);
+    }
     panel.hidden = false;
     gk.details = id;
   }
