@@ -158,3 +158,95 @@ def test_index_built_on_first_use_without_build_time_analysis(tmp_path):
     _, results = load_index(KnowledgeGraph(out)).related("Offshore kite farms", node_type="signal", top=1)
     assert results[0].label == "Kite turbines under water"
     assert (GraphFolder(out).current() / INDEX_NPZ).exists()  # cached for the next query
+
+
+# -- evidence, explanations and bad input --------------------------------------------------------
+
+
+def test_results_explain_their_evidence(kg):
+    _, results = load_index(KnowledgeGraph(kg)).related("Offshore kite farms", node_type="signal", top=3)
+    top = results[0]
+    assert top.evidence in {"text", "semantic", "graph"}
+    assert "kite" in top.terms and "tidal" in top.terms  # lemmas: "kites" and "kite" meet
+    assert 0 < top.semantic <= 1
+    assert top.as_dict()["terms"] == top.terms
+
+
+def test_concepts_meet_only_across_different_articles(kg):
+    index = load_index(KnowledgeGraph(kg))
+    # "tidal kites" and "marine energy" are themes of article a only together: siblings, no
+    # graph evidence (the old score gave every sibling of one article a graph score).
+    _, results = index.related("marine energy", node_type="theme", top=10)
+    siblings = [r for r in results if r.label.lower() == "tidal kites"]
+    assert all(r.graph == 0 and r.shared == [] for r in siblings)
+    # The keyword "energy" (articles a, b, d) meets the theme "marine energy" (a, d) in 2 articles.
+    _, results = index.related("energy", node_type="keyword", target_type="theme", top=10)
+    marine = next(r for r in results if r.label == "marine energy")
+    assert marine.graph > 0 and marine.shared == ["articles: 2 together"]
+
+
+def test_empty_and_huge_queries(kg):
+    import time
+
+    runner = CliRunner()
+    empty = runner.invoke(main, ["related", "   ", "--store", str(kg)])
+    assert empty.exit_code == 1 and "empty" in empty.output and "Traceback" not in empty.output
+    huge = ("tethered kites harvest tidal currents near the coast " * 2000)[:100_000]
+    started = time.perf_counter()
+    out = runner.invoke(main, ["related", huge, "--store", str(kg), "--json", "--top", "3"])
+    assert out.exit_code == 0, out.output
+    assert time.perf_counter() - started < 2.0
+    assert json.loads(out.stdout)["results"][0]["label"] in {"Offshore kite farms", "Kite turbines under water"}
+
+
+def test_unknown_name_of_a_type_lists_the_closest(kg):
+    runner = CliRunner()
+    out = runner.invoke(main, ["related", "tidal kits energy", "--type", "theme", "--store", str(kg)])
+    assert out.exit_code == 1 and "no theme is named" in out.output and "Traceback" not in out.output
+    assert "'tidal kites'" in out.output.lower() and "drop --type" in out.output
+
+
+def test_embedder_choice_and_a_bad_one(tmp_path):
+    from graphkit.search.embed import EmbedderError
+    from graphkit.store.folder import GraphFolder
+
+    write_corpus(tmp_path)
+    out = tmp_path / "kg"
+    build([tmp_path], out, embedder="none")
+    _, results = load_index(KnowledgeGraph(out)).related("Offshore kite farms", node_type="signal", top=1)
+    assert results[0].label == "Kite turbines under water" and results[0].semantic == 0
+    before = GraphFolder(out).current()
+    with pytest.raises(EmbedderError):
+        build([tmp_path], out, embedder=str(tmp_path / "no-such-model.npz"))
+    assert GraphFolder(out).current() == before  # nothing built, nothing lost
+    cli = CliRunner().invoke(main, ["build", str(tmp_path), "--out", str(out), "--embedder", "no/such-model"])
+    assert cli.exit_code == 1 and "Traceback" not in cli.output
+
+
+def test_real_articles_share_topics_and_concepts_never_siblings(real_kg):
+    index = load_index(KnowledgeGraph(real_kg))
+    articles = [i for i, t in zip(index.iris, index.types) if t == "article"]
+    shared_types = set()
+    for iri in articles[:15]:
+        _, results = index.related(iri, target_type="article", top=5)
+        assert len(results) == 5
+        for r in results:
+            assert r.article is None and r.evidence
+            shared_types |= {s.split(":", 1)[0] for s in r.shared}
+    assert "topic" in shared_types  # concepts now meet through the topic layer
+    keywords = [i for i, t in zip(index.iris, index.types) if t == "keyword"]
+    for iri in keywords[:40]:
+        _, results = index.related(iri, top=10)
+        for r in results:
+            if r.graph > 0:  # graph evidence only from meeting in 2+ different articles
+                n = int(r.shared[0].split(":")[1].split()[0])
+                assert n >= 2, (iri, r)
+
+
+@pytest.fixture(scope="module")
+def real_kg(tmp_path_factory):
+    from graphkit_testutil import corpus_path
+
+    out = tmp_path_factory.mktemp("real-related")
+    build([corpus_path()], out, actors=False)
+    return out

@@ -76,6 +76,7 @@ def build(
     actors: bool = True,
     on_stage: Callable[[str], None] | None = None,
     topics: Iterable[str | Path] = (),
+    embedder: str | None = None,
 ) -> BuildReport:
     """Build (or update) the graph folder ``out`` from digest files.
 
@@ -106,6 +107,11 @@ def build(
         The user's topics files, extending the shipped ``ontology/topics.yaml`` (see
         :mod:`graphkit.extract.topics`). A changed topics file re-links every concept on the next
         build without parsing any digest again.
+    embedder : str, optional
+        The sentence embedder of the related-items index (semantic evidence): ``"static"`` (the
+        default, shipped with graphkit), ``"none"``, a static model file, or a
+        sentence-transformers model name or folder (``pip install 'graphkit[embeddings]'``).
+        Loaded before anything is built, so a bad name fails fast.
 
     Returns
     -------
@@ -130,6 +136,10 @@ def build(
 
         gaz = load_gazetteer(tuple(gazetteer))
     scheme = load_topics(tuple(topics))
+    if analysis and embedder is not None:
+        from graphkit.search.embed import load_embedder
+
+        load_embedder(embedder)  # raises EmbedderError (what to install or pass) before any work
     report = BuildReport(store=str(folder.path), full=full)
     clock = StageClock(report, on_stage)
     files = discover(paths)
@@ -206,7 +216,7 @@ def build(
                     writer.graph(text, analysis_graph_iri(base))
                     writer.flush()
                 with clock.stage("index"):
-                    index_stage(projection, network["texts"], generation)
+                    index_stage(projection, network["texts"], generation, embedder)
             with clock.stage("store", announce=False):
                 generation.close()
             with clock.stage("publish"):

@@ -426,12 +426,14 @@ def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes
     return text
 
 
-def index_stage(projection: dict, texts: dict[str, dict[str, str]], generation: Generation) -> None:
-    """Build and save the related-items index of the generation."""
+def index_stage(
+    projection: dict, texts: dict[str, dict[str, str]], generation: Generation, embedder: str | None = None
+) -> None:
+    """Build and save the related-items index of the generation (``embedder``: see build())."""
     from graphkit.search.related import build_index, save_index
 
     all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
-    save_index(generation.path, *build_index(projection, all_texts))
+    save_index(generation.path, *build_index(projection, all_texts, embedder=embedder or "static"))
 
 
 # -- publish ----------------------------------------------------------------------------------------

@@ -62,7 +62,15 @@ STAGE_LABELS = {
     help="YAML file of your own topics, aliases, same_as and not_same pairs, extending the shipped scheme "
     "(repeatable; a changed file re-links without re-reading digests).",
 )
-def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors, topics):
+@click.option(
+    "--embedder",
+    metavar="MODEL",
+    help="Sentence embedder for 'related': static (shipped, the default), none, a .npz static model, or a "
+    "sentence-transformers model name or folder (pip install 'graphkit[embeddings]').",
+)
+def build(
+    paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors, topics, embedder
+):
     """Build or update the graph from digest files or folders (searched for *.md).
 
     Only digests that were added, changed or deleted since the last build are touched; an
@@ -78,6 +86,8 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
 
     if gazetteer and no_actors:
         raise UserError("--gazetteer has no effect with --no-actors; drop one of them")
+    if embedder and no_analysis:
+        raise UserError("--embedder has no effect with --no-analysis (no index is built); drop one of them")
 
     total = len(discover(paths))
     show_bar = not quiet and not as_json and total >= 200
@@ -99,6 +109,7 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
                 actors=not no_actors,
                 on_stage=on_stage,
                 topics=topics,
+                embedder=embedder,
             )
     else:
         report = run_build(
@@ -110,6 +121,7 @@ def build(paths, out, mapping, full, strict, as_json, quiet, max_problems, no_an
             gazetteer=gazetteer,
             actors=not no_actors,
             topics=topics,
+            embedder=embedder,
         )
     if as_json:
         emit_json(report.as_dict())

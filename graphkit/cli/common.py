@@ -46,6 +46,7 @@ class Group(click.Group):
             from graphkit.ingest.mapping import MappingError
             from graphkit.publish.remote import RemoteError
             from graphkit.publish.serve import ServeError
+            from graphkit.search.embed import EmbedderError
             from graphkit.store.folder import StoreError
 
             if isinstance(
@@ -59,6 +60,7 @@ class Group(click.Group):
                     FileNotFoundError,
                     RemoteError,
                     ServeError,
+                    EmbedderError,
                 ),
             ):
                 raise UserError(str(exc)) from None

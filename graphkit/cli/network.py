@@ -148,19 +148,22 @@ def clusters(min_size, top, since, until, as_json, as_csv, store):
 def related(query, node_type, target_type, top, include_same_article, since, until, as_json, as_csv, store):
     """Find items related to QUERY: an IRI, a name (exact or approximate), or free text.
 
-    Scores blend graph evidence (shared themes, technologies and keywords of the items'
-    articles, rare ones weighing more) with text similarity (TF-IDF of name + description);
-    each result says which concepts it shares. See graphkit/related.py for the formula.
+    Scores blend three kinds of evidence, each scaled to its best candidate: text (field-weighted
+    TF-IDF, English and French lemmas), semantic (sentence embeddings, offline), and graph (the
+    topics, actors, technologies and themes two articles share, rare ones weighing more; for two
+    concepts, how often they meet in different articles). Each result lists what it shares, the
+    matching words, and which evidence dominated. See docs/network.md for the formula.
 
     \b
     Examples:
       graphkit related "Hopepunk Movement" --type signal
+      graphkit related https://w3id.org/graphkit/id/article/… --type article --top 5
       graphkit related "heat pumps" --type technology --json
       graphkit related "farmers repairing their own tractors" --top 5
       graphkit related "heat pumps" --type technology --since 2025   # results from 2025 articles only
     """
     from graphkit.graph import KnowledgeGraph
-    from graphkit.search.related import Ambiguous, load_index
+    from graphkit.search.related import Ambiguous, UnknownName, load_index
 
     kg = KnowledgeGraph(store)
     index = load_index(kg)
@@ -183,16 +186,21 @@ def related(query, node_type, target_type, top, include_same_article, since, unt
             include_same_article=include_same_article,
             within=within,
         )
-    except KeyError as exc:
+    except (KeyError, UnknownName) as exc:
         raise UserError(exc.args[0]) from None
+    except ValueError as exc:
+        raise UserError(f'{exc} (e.g. graphkit related "heat pumps")') from None
     except Ambiguous as exc:
         lines = "\n".join(f"  {t:<10} {label}  <{iri}>" for iri, t, label in exc.candidates[:15])
         raise UserError(f"{query!r} matches several items:\n{lines}\nPass one IRI, or narrow with --type.") from None
     if as_json:
         emit_json({"query": query, "resolved": resolved, "results": [r.as_dict() for r in results]})
         return
-    rows = [dict(r.as_dict(), rank=i, shared="; ".join(r.shared)) for i, r in enumerate(results, start=1)]
-    columns = ["rank", "score", "graph", "text", "label", "article", "shared", "iri"]
+    rows = [
+        dict(r.as_dict(), rank=i, shared="; ".join(r.shared), terms=", ".join(r.terms))
+        for i, r in enumerate(results, start=1)
+    ]
+    columns = ["rank", "score", "graph", "text", "semantic", "evidence", "label", "article", "shared", "terms", "iri"]
     if not as_csv:
         what = f"<{resolved}> ({index.label_of(resolved)})" if resolved else "free text"
         click.echo(f"Related to {what}:", err=True)

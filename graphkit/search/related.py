@@ -1,22 +1,33 @@
-"""Related items: given a signal (or technology, theme, article…), what else in the corpus is
-related to it, and why.
+"""Related items: given an article, a signal (or other table row), a concept, or free text, what
+else in the corpus is related to it, and why.
 
-The score blends two kinds of evidence, each in [0, 1]:
+Three kinds of evidence, each a similarity in [0, 1]:
 
-* **graph** — weighted Jaccard similarity of the *contexts* of the two items. An item's context
-  is the bag of concepts (themes, technologies, keywords) of its articles: a row's article, an
-  article itself, or every article about a concept (averaged, plus the concept itself). Each
-  concept counts ``w × idf`` with w = 1 for themes and technologies, 0.5 for keywords, and
-  ``idf = 1 / log(2 + number of articles using it)`` — an Adamic–Adar-style discount, so sharing
-  a rare concept says more than sharing "technology".
-* **text** — cosine similarity of TF-IDF vectors of name + description (no model download).
+* **text** — cosine of field-weighted TF-IDF vectors. An article's text is its title (weight
+  2), summary (1), the labels of its themes, keywords, technologies and topics (1.5), the names
+  of its table rows (1) and their descriptions (0.5); a row's is its name (2) and description
+  (1). Words are lemmatised in English and French (simplemma: "models" = "model", "modèles" =
+  "modèle"), case and accents folded, common words left out; tf is sublinear (``log(1 + tf)``),
+  idf smooth.
+* **semantic** — cosine of sentence embeddings (:mod:`graphkit.search.embed`; by default the
+  static word vectors distilled from all-MiniLM-L6-v2 that ship with graphkit, numpy only) of an
+  article's title, summary, keywords and themes, or of a concept's label. A row uses its article's
+  vector.
+* **graph** — what the items share in the graph, rare things weighing more. Between articles (and
+  rows, through their articles): weighted Jaccard of their concepts — themes, technologies,
+  actors and topics count ``1 / log(2 + articles using it)``, keywords half that. Between concepts
+  (theme, keyword, technology, topic, actor): normalised PMI of the articles they appear in,
+  counted only when they meet in at least :data:`MIN_COOCCURRENCE` different articles — the
+  other labels of one article are its siblings, not related items.
 
-``score = GRAPH_WEIGHT × graph + (1 − GRAPH_WEIGHT) × text`` (free-text queries: text only).
-Every result lists the shared concepts behind its graph score. Items from the query's own
-article are left out by default.
+Each evidence is divided by its best value among the candidates of the query (so they are on one
+scale), then ``score = Σ w_e × evidence_e / Σ w_e`` over the evidence the query has, with the
+weights :data:`WEIGHTS` (free text has no graph evidence). Every result says what it shares
+(topics, actors, technologies, themes, or how many articles two concepts meet in), the matching
+words, and which evidence dominated. Items from the query's own article are left out by default.
 
-The index (sparse matrices) is built once per build and saved next to the store
-(``related.npz`` + ``related.json``), so a query is a few sparse products.
+The index (sparse matrices, embeddings) is built once per build and saved next to the store
+(``related.npz`` + ``related.json``), so a query is a few sparse products and one dot product.
 """
 
 from __future__ import annotations
@@ -24,25 +35,40 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graphkit.core.normalize import label_key
 
-GRAPH_WEIGHT = 0.5
+#: Blend of the three kinds of evidence (see the module docstring); measured on the dev corpus
+#: with benchmarks/bench_related.py (docs/benchmarks.md).
+WEIGHTS = {"text": 0.45, "semantic": 0.35, "graph": 0.20}
+#: Text fields and their weights (see the module docstring).
+FIELD_WEIGHTS = {"title": 2.0, "summary": 1.0, "concept": 1.5, "row": 1.0, "row_text": 0.5}
 # An actor shared by two articles is as telling as a shared theme (both are rare and specific).
-CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "actor": 1.0, "keyword": 0.5}
+CONCEPT_WEIGHTS = {"theme": 1.0, "technology": 1.0, "actor": 1.0, "topic": 1.0, "keyword": 0.5}
 ROW_TYPES = ("signal", "concern", "behavior", "issue")
+#: Two concepts must meet in this many different articles before they count as related.
+MIN_COOCCURRENCE = 2
 #: At most this many concepts of a query's context are compared (the heaviest ones).
 MAX_CONTEXT = 256
+#: Free-text queries longer than this are cut (a pasted article is plenty at this length).
+MAX_QUERY_CHARS = 20_000
 INDEX_JSON = "related.json"
 INDEX_NPZ = "related.npz"
-_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+INDEX_VERSION = 2
+# Words of 2+ letters or digits, not numbers alone: "AI", "IA", "5G", "3D" are telling terms.
+_WORD = re.compile(r"\b(?!\d+\b)[^\W_]{2,}\b", re.UNICODE)
 _STOP = set(
     "the and for with that this from are was were will into over more than their its has have had not but "
     "can may also such these those which who what when where how why all any each other new use used using "
-    "les des une pour dans avec sur par est qui que aux plus ses ces son sont".split()
+    "been being they them there then about about after before between through while would could should "
+    "our your his her she him you one two many most some very just only own same both out off under "
+    "les des une pour dans avec sur par est qui que aux plus ses ces son sont pas mais comme leur leurs "
+    "elle ils elles nous vous cette cet entre sans sous vers chez tout tous toute toutes fait faire "
+    "of to in on at by as is it be or an if so no we us do up my me he de la le et en du un il au ce ne se "
+    "sa ou on".split()
 )
 
 
@@ -51,6 +77,18 @@ class Ambiguous(LookupError):
 
     def __init__(self, query: str, candidates: list[tuple[str, str, str]]):
         super().__init__(f"{query!r} matches {len(candidates)} items")
+        self.candidates = candidates
+
+
+class UnknownName(KeyError):
+    """A query given with a type names no item of that type; ``candidates`` are the closest names."""
+
+    def __init__(self, query: str, node_type: str, candidates: list[tuple[str, str, str]]):
+        hint = "; closest: " + ", ".join(repr(label) for _, _, label in candidates[:5]) if candidates else ""
+        super().__init__(
+            f"no {node_type} is named {query!r}{hint}. Check the spelling, give an IRI, or drop --type "
+            "to search it as free text"
+        )
         self.candidates = candidates
 
 
@@ -64,6 +102,9 @@ class Related:
     text: float
     shared: list[str] = field(default_factory=list)
     article: str | None = None
+    semantic: float = 0.0
+    terms: list[str] = field(default_factory=list)
+    evidence: str = ""
 
     def as_dict(self) -> dict:
         return {
@@ -73,84 +114,171 @@ class Related:
             "score": round(self.score, 6),
             "graph": round(self.graph, 6),
             "text": round(self.text, 6),
+            "semantic": round(self.semantic, 6),
+            "evidence": self.evidence,
             "shared": self.shared,
+            "terms": self.terms,
             "article": self.article,
         }
 
 
+_LEMMAS: dict[str, str | None] = {}
+
+
+def _term(word: str) -> str | None:
+    """The index term of one word (None for a common word), cached: corpora repeat words."""
+    got = _LEMMAS.get(word, "")
+    if got != "":
+        return got
+    from graphkit.extract.topics import word_key
+
+    w = word.casefold()
+    term = None if w in _STOP else word_key(w)
+    if term is not None and (term in _STOP or len(term) < 2):
+        term = None
+    _LEMMAS[word] = term
+    return term
+
+
 def tokens(text: str) -> list[str]:
-    """Lower-cased words of 3+ letters, stop words out, a final plural "s" folded.
+    """Index terms of a text: words of 2+ letters or digits, lemmatised (English, then French), case and
+    accents folded, common words out.
 
     >>> tokens("Tethered kites harvest the tides")
-    ['tethered', 'kite', 'harvest', 'tide']
+    ['tether', 'kite', 'harvest', 'tide']
+    >>> tokens("Les modèles de langage")
+    ['modele', 'langage']
     """
     out = []
     for w in _WORD.findall(text):
-        w = w.casefold()
-        if w in _STOP:
-            continue
-        out.append(w[:-1] if len(w) > 4 and w.endswith("s") and not w.endswith("ss") else w)
+        t = _term(w)
+        if t is not None:
+            out.append(t)
     return out
+
+
+def _counts(text: str) -> Counter:
+    return Counter(t for t in map(_term, _WORD.findall(text)) if t is not None)
 
 
 # -- building -------------------------------------------------------------------------------------
 
 
-def build_index(data: dict, texts: dict[str, str]) -> tuple[dict, dict]:
+def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[dict, dict]:
     """The related-items index of a projection: (JSON-able metadata, numpy arrays).
 
-    Items are every node; ``tfidf`` is their L2-normalised TF-IDF (name + description); ``ctx``
-    holds each article's concept weights (w × idf); ``article`` maps an item to its article.
+    Parameters
+    ----------
+    data : dict
+        The projection (:func:`graphkit.network.project.projection_data`).
+    texts : dict
+        Description of each node that has one (an article's summary, a row's description).
+    embedder : str, Embedder or None
+        What gives the semantic evidence: a spec for :func:`graphkit.search.embed.load_embedder`
+        (``"static"``, the shipped model, by default), an embedder, or None for none.
+
+    Examples
+    --------
+    >>> data = {"nodes": [["a", "article", "Kites at sea", None, None],
+    ...                   ["t", "theme", "marine energy", None, None]], "edges": [["a", "t", 1.0]]}
+    >>> meta, arrays = build_index(data, {"a": "Tethered kites harvest the tides."}, embedder=None)
+    >>> meta["types"], sorted(meta["vocab"])[:3]
+    (['article', 'theme'], ['energy', 'harvest', 'kite'])
     """
     import numpy as np
     from scipy import sparse
+
+    from graphkit.search.embed import load_embedder
 
     nodes = data["nodes"]
     iris = [n[0] for n in nodes]
     types = [n[1] for n in nodes]
     labels = [n[2] for n in nodes]
+    n = len(nodes)
     pos = {iri: i for i, iri in enumerate(iris)}
-    article = np.full(len(nodes), -1, dtype=np.int64)
+    article = np.full(n, -1, dtype=np.int64)
     concepts_of: dict[int, list[int]] = {}
+    rows_of: dict[int, list[int]] = {}
     for a, b, _ in data["edges"]:
         ia, ib = pos[a], pos[b]
         for x, y in ((ia, ib), (ib, ia)):
             if types[x] == "article":
                 if types[y] in ROW_TYPES:
                     article[y] = x
+                    rows_of.setdefault(x, []).append(y)
                 elif types[y] in CONCEPT_WEIGHTS:
                     concepts_of.setdefault(x, []).append(y)
     for i, t in enumerate(types):
         if t == "article":
             article[i] = i
-    # text
+    for lst in (*concepts_of.values(), *rows_of.values()):
+        lst.sort()
+    # text: each node's own words once, then articles gather their fields' counts with weights
+    label_counts = [_counts(label) for label in labels]
+    text_counts = [_counts(texts.get(iri, "")) for iri in iris]
+    fw = FIELD_WEIGHTS
     vocab: dict[str, int] = {}
     rows, cols, vals = [], [], []
-    for i, iri in enumerate(iris):
-        counts = Counter(tokens(f"{labels[i]} {texts.get(iri, '')}"))
-        for w, k in counts.items():
+    for i in range(n):
+        tf: dict[str, float] = defaultdict(float)
+        if types[i] == "article":
+            for w, k in label_counts[i].items():
+                tf[w] += fw["title"] * k
+            for w, k in text_counts[i].items():
+                tf[w] += fw["summary"] * k
+            for c in concepts_of.get(i, ()):
+                for w, k in label_counts[c].items():
+                    tf[w] += fw["concept"] * k
+            for r in rows_of.get(i, ()):
+                for w, k in label_counts[r].items():
+                    tf[w] += fw["row"] * k
+                for w, k in text_counts[r].items():
+                    tf[w] += fw["row_text"] * k
+        else:
+            for w, k in label_counts[i].items():
+                tf[w] += fw["title"] * k
+            for w, k in text_counts[i].items():
+                tf[w] += fw["summary"] * k
+        for w in sorted(tf):
             rows.append(i)
             cols.append(vocab.setdefault(w, len(vocab)))
-            vals.append(1.0 + math.log(k))
-    tf = sparse.csr_matrix((vals, (rows, cols)), shape=(len(iris), len(vocab)), dtype=np.float64)
-    df = np.bincount(tf.indices, minlength=len(vocab))
-    idf = np.log((len(iris) + 1) / (1 + df)) + 1.0
-    tfidf = _l2_rows(tf @ sparse.diags(idf))
+            vals.append(math.log1p(tf[w]))
+    tf_m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+    df = np.bincount(tf_m.indices, minlength=len(vocab))
+    idf = np.log((n + 1) / (1 + df)) + 1.0
+    tfidf = _l2_rows(tf_m @ sparse.diags(idf))
     # graph context of articles: concept weights w × idf
     concept_df = Counter(c for cs in concepts_of.values() for c in set(cs))
     crow, ccol, cval = [], [], []
-    for a, cs in concepts_of.items():
-        for c in set(cs):
+    for a in sorted(concepts_of):
+        for c in sorted(set(concepts_of[a])):
             crow.append(a)
             ccol.append(c)
             cval.append(CONCEPT_WEIGHTS[types[c]] / math.log(2 + concept_df[c]))
-    ctx = sparse.csr_matrix((cval, (crow, ccol)), shape=(len(iris), len(iris)), dtype=np.float64)
+    ctx = sparse.csr_matrix((cval, (crow, ccol)), shape=(n, n), dtype=np.float64)
+    # semantic: articles (title, summary, keywords, themes) and concepts (their label)
+    emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    sem_of = np.full(n, -1, dtype=np.int64)
+    sem = np.zeros((0, 0), dtype=np.float16)
+    if emb is not None:
+        which = [i for i in range(n) if types[i] == "article" or types[i] in CONCEPT_WEIGHTS]
+        docs = []
+        for i in which:
+            if types[i] == "article":
+                named = [labels[c] for c in concepts_of.get(i, ()) if types[c] in ("keyword", "theme")]
+                docs.append(". ".join([labels[i], texts.get(iris[i], ""), ", ".join(named)]))
+            else:
+                docs.append(labels[i])
+        sem = emb.encode(docs).astype(np.float16)
+        sem_of[which] = np.arange(len(which))
     meta = {
+        "version": INDEX_VERSION,
         "iris": iris,
         "types": types,
         "labels": labels,
         "keys": [label_key(x) for x in labels],
         "vocab": sorted(vocab, key=vocab.__getitem__),
+        "embedder": embedder if isinstance(embedder, str) else getattr(emb, "name", None),
     }
     arrays = {
         "article": article,
@@ -161,6 +289,8 @@ def build_index(data: dict, texts: dict[str, str]) -> tuple[dict, dict]:
         "ctx_data": ctx.data,
         "ctx_indices": ctx.indices,
         "ctx_indptr": ctx.indptr,
+        "sem": sem,
+        "sem_of": sem_of,
     }
     return meta, arrays
 
@@ -196,11 +326,14 @@ class RelatedIndex:
     def __init__(self, meta: dict, arrays):
         from scipy import sparse
 
+        if meta.get("version") != INDEX_VERSION:
+            raise ValueError("index written by another graphkit version")
         self.iris: list[str] = meta["iris"]
         self.types: list[str] = meta["types"]
         self.labels: list[str] = meta["labels"]
         self.pos = {iri: i for i, iri in enumerate(self.iris)}
         self.vocab = {w: i for i, w in enumerate(meta["vocab"])}
+        self.terms: list[str] = meta["vocab"]
         n = len(self.iris)
         self.article = arrays["article"]
         self.idf = arrays["idf"]
@@ -208,7 +341,11 @@ class RelatedIndex:
             (arrays["tfidf_data"], arrays["tfidf_indices"], arrays["tfidf_indptr"]), shape=(n, len(self.vocab))
         )
         self.ctx = sparse.csr_matrix((arrays["ctx_data"], arrays["ctx_indices"], arrays["ctx_indptr"]), shape=(n, n))
+        self.sem = arrays["sem"]
+        self.sem_of = arrays["sem_of"]
+        self.embedder_spec = meta.get("embedder")
         self.keys: list[str] = meta["keys"]
+        self.weights = dict(WEIGHTS)
 
     @classmethod
     def load(cls, folder: Path) -> RelatedIndex:
@@ -223,13 +360,14 @@ class RelatedIndex:
     def resolve(self, query: str, node_type: str | None = None) -> int | None:
         """The item a query names; None when it names none (then it is free text).
 
-        Raises :class:`Ambiguous` when several items match equally well.
+        Raises :class:`Ambiguous` when several items match equally well, :class:`UnknownName`
+        when ``node_type`` is given and no item of that type has a name close to the query.
         """
         if query in self.pos:
             return self.pos[query]
         if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", query, re.IGNORECASE):
             raise KeyError(f"no item has the IRI {query}; check it with 'graphkit query', or give a name")
-        key = label_key(query)
+        key = label_key(query[:1000])
         exact = (
             [i for i, k in enumerate(self.keys) if k == key and (node_type is None or self.types[i] == node_type)]
             if key
@@ -252,12 +390,26 @@ class RelatedIndex:
                 by_label.setdefault(self.labels[i].casefold(), []).append(i)
         close = difflib.get_close_matches(query.casefold(), list(by_label), n=5, cutoff=0.75)
         if not close:
+            if node_type is not None and node_type not in ("article",) + ROW_TYPES:
+                # A concept type was asked for: the user meant a name, so say which names are close.
+                near = self._near_names(query, node_type)
+                raise UnknownName(query, node_type, near)
             return None
         best = by_label[close[0]]
         ratio = difflib.SequenceMatcher(None, query.casefold(), close[0]).ratio()
         if len(best) == 1 and (len(close) == 1 or ratio >= 0.9):
             return best[0]
         raise Ambiguous(query, [(self.iris[i], self.types[i], self.labels[i]) for c in close for i in by_label[c]])
+
+    def _near_names(self, query: str, node_type: str) -> list[tuple[str, str, str]]:
+        import difflib
+
+        labels: dict[str, int] = {}
+        for i, t in enumerate(self.types):
+            if t == node_type:
+                labels.setdefault(self.labels[i].casefold(), i)
+        close = difflib.get_close_matches(query.casefold(), sorted(labels), n=5, cutoff=0.5)
+        return [(self.iris[labels[c]], node_type, self.labels[labels[c]]) for c in close]
 
     # -- evidence ---------------------------------------------------------------------------------
 
@@ -288,6 +440,94 @@ class RelatedIndex:
         own = sparse.csr_matrix((own_weight, (np.arange(len(candidates)), candidates)), shape=mean.shape)
         return sparse.csr_matrix(mean).maximum(own)
 
+    def _jaccard(self, q: int, candidates):
+        """Weighted Jaccard of the query's context with each candidate's; and the query context."""
+        import numpy as np
+        from scipy import sparse
+
+        graph = np.zeros(len(candidates))
+        qctx = self._contexts([q])
+        if qctx.nnz > MAX_CONTEXT:
+            # A popular theme's context spans thousands of concepts: the heaviest ones carry
+            # the evidence, and comparing on them keeps memory and time bounded.
+            keep = np.sort(np.argsort(-qctx.data, kind="stable")[:MAX_CONTEXT])
+            qctx = sparse.csr_matrix((qctx.data[keep], qctx.indices[keep], [0, len(keep)]), shape=qctx.shape)
+        qcols = qctx.indices
+        if len(qcols):
+            cctx = self._contexts(candidates)
+            sub = cctx[:, qcols].toarray()
+            num = np.minimum(sub, qctx.data[np.newaxis, :]).sum(axis=1)
+            den = qctx.data.sum() + np.asarray(cctx.sum(axis=1)).ravel() - num
+            graph = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
+        return graph, qctx
+
+    def _cooccurrence(self, q: int, candidates):
+        """Normalised PMI of concept ``q`` with each candidate concept over the articles they
+        appear in (0 below :data:`MIN_COOCCURRENCE` shared articles); and the shared counts."""
+        import numpy as np
+
+        inc = self.ctx.tocsc()
+        n_articles = max(int(np.count_nonzero(np.diff(self.ctx.indptr))), 1)
+        arts_q = inc[:, q].indices
+        together = np.zeros(len(candidates))
+        if len(arts_q):
+            sub = self.ctx[arts_q][:, candidates]
+            sub.data[:] = 1.0
+            together = np.asarray(sub.sum(axis=0)).ravel()
+        n_c = np.diff(inc.indptr)[candidates].astype(np.float64)
+        n_q = float(len(arts_q))
+        ok = (together >= MIN_COOCCURRENCE) & (n_c > 0)
+        pmi = np.zeros(len(candidates))
+        p_joint = together[ok] / n_articles
+        raw = np.log(p_joint / ((n_q / n_articles) * (n_c[ok] / n_articles)))
+        # Normalised PMI: 1 when two concepts always appear together, 0 when independent.
+        denom = -np.log(p_joint)
+        pmi[ok] = np.divide(raw, denom, out=np.ones_like(raw), where=denom > 0)
+        return np.clip(pmi, 0.0, 1.0), together
+
+    def _semantic(self, q: int | None, query: str, candidates):
+        """Cosine of the query's embedding with each candidate's (rows use their article's)."""
+        import numpy as np
+
+        if self.sem.size == 0:
+            return None
+        rows_c = self.sem_of[np.where(self.sem_of[candidates] >= 0, candidates, self.article[candidates])]
+        if q is not None:
+            own = (
+                self.sem_of[q]
+                if self.sem_of[q] >= 0
+                else (self.sem_of[self.article[q]] if self.article[q] >= 0 else -1)
+            )
+            if own < 0:
+                return None
+            qvec = self.sem[own].astype(np.float32)
+        else:
+            emb = self._embedder()
+            if emb is None:
+                return None
+            qvec = emb.encode([query[:MAX_QUERY_CHARS]])[0]
+        out = np.zeros(len(candidates))
+        has = rows_c >= 0
+        out[has] = self.sem[rows_c[has]].astype(np.float32) @ qvec
+        return np.clip(out, 0.0, 1.0)
+
+    def _embedder(self):
+        from graphkit.search.embed import EmbedderError, load_embedder
+
+        spec = self.embedder_spec
+        try:
+            return load_embedder(None if spec is None or str(spec).startswith("static:") else spec)
+        except EmbedderError:
+            return None
+
+    def _query_vector(self, query: str):
+        from scipy import sparse
+
+        counts = Counter(w for w in tokens(query[:MAX_QUERY_CHARS]) if w in self.vocab)
+        cols = [self.vocab[w] for w in counts]
+        vals = [math.log1p(k) * self.idf[self.vocab[w]] for w, k in counts.items()]
+        return _l2_rows(sparse.csr_matrix((vals, ([0] * len(cols), cols)), shape=(1, len(self.vocab))))
+
     def related(
         self,
         query: str,
@@ -303,10 +543,16 @@ class RelatedIndex:
         ``within``, a set of IRIs, restricts the results to those items (``--since/--until``: the
         items of the articles in a date range); scores are unchanged.
         Returns the resolved IRI (None for free text) and the ranked results.
+
+        Raises
+        ------
+        ValueError
+            The query is empty.
         """
         import numpy as np
-        from scipy import sparse
 
+        if not query or not query.strip():
+            raise ValueError("the query is empty: give an IRI, a name or some words")
         q = self.resolve(query, node_type)
         target = target_type or (self.types[q] if q is not None else "signal")
         candidates = np.array(
@@ -322,46 +568,41 @@ class RelatedIndex:
         if len(candidates) == 0:
             return (self.iris[q] if q is not None else None), []
         # text
-        if q is not None:
-            qvec = self.tfidf[q]
-        else:
-            counts = Counter(w for w in tokens(query) if w in self.vocab)
-            cols = [self.vocab[w] for w in counts]
-            vals = [(1 + math.log(k)) * self.idf[self.vocab[w]] for w, k in counts.items()]
-            qvec = _l2_rows(sparse.csr_matrix((vals, ([0] * len(cols), cols)), shape=(1, len(self.vocab))))
+        qvec = self.tfidf[q] if q is not None else self._query_vector(query)
         text = np.asarray((self.tfidf[candidates] @ qvec.T).todense()).ravel()
+        semantic = self._semantic(q, query, candidates)
         # graph
-        graph = np.zeros(len(candidates))
+        graph = None
         qctx = None
+        together = None
         if q is not None:
-            qctx = self._contexts([q])
-            if qctx.nnz > MAX_CONTEXT:
-                # A popular theme's context spans thousands of concepts: the heaviest ones carry
-                # the evidence, and comparing on them keeps memory and time bounded.
-                keep = np.sort(np.argsort(-qctx.data, kind="stable")[:MAX_CONTEXT])
-                qctx = sparse.csr_matrix((qctx.data[keep], qctx.indices[keep], [0, len(keep)]), shape=qctx.shape)
-            qcols = qctx.indices
-            if len(qcols):
-                cctx = self._contexts(candidates)
-                sub = cctx[:, qcols].toarray()
-                num = np.minimum(sub, qctx.data[np.newaxis, :]).sum(axis=1)
-                den = qctx.data.sum() + np.asarray(cctx.sum(axis=1)).ravel() - num
-                graph = np.divide(num, den, out=np.zeros_like(num), where=den > 0)
-        score = GRAPH_WEIGHT * graph + (1 - GRAPH_WEIGHT) * text if q is not None else text
+            if self.types[q] in CONCEPT_WEIGHTS and target in CONCEPT_WEIGHTS:
+                graph, together = self._cooccurrence(q, candidates)
+            else:
+                graph, qctx = self._jaccard(q, candidates)
+        evidence = {"text": text, "semantic": semantic, "graph": graph}
+        score = np.zeros(len(candidates))
+        total = 0.0
+        for name, values in evidence.items():
+            if values is None:
+                continue
+            best = float(values.max()) if len(values) else 0.0
+            if best > 0:
+                score += self.weights[name] * values / best
+            total += self.weights[name]
+        if total:
+            score /= total
         order = sorted(
             (k for k in range(len(candidates)) if score[k] > 0), key=lambda k: (-score[k], self.iris[candidates[k]])
         )[:top]
         results = []
         for k in order:
             c = int(candidates[k])
-            shared = []
-            if qctx is not None and graph[k] > 0:
-                cvec = self._contexts([c])
-                cw = dict(zip(cvec.indices, cvec.data))
-                common = [(min(w, cw[j]), self.iris[j], j) for j, w in zip(qctx.indices, qctx.data) if j in cw]
-                shared = [
-                    f"{self.types[j]}: {self.labels[j]}" for _, _, j in sorted(common, key=lambda x: (-x[0], x[1]))[:6]
-                ]
+            parts = {
+                name: self.weights[name] * float(v[k]) / float(v.max())
+                for name, v in evidence.items()
+                if v is not None and v.max() > 0
+            }
             art = self.article[c]
             results.append(
                 Related(
@@ -369,13 +610,35 @@ class RelatedIndex:
                     target,
                     self.labels[c],
                     float(score[k]),
-                    float(graph[k]),
+                    float(graph[k]) if graph is not None else 0.0,
                     float(text[k]),
-                    shared,
+                    self._shared(qctx, together, c, k),
                     self.labels[art] if art >= 0 and art != c else None,
+                    float(semantic[k]) if semantic is not None else 0.0,
+                    self._terms(qvec, c),
+                    max(sorted(parts), key=lambda name: parts[name]) if parts else "",
                 )
             )
         return (self.iris[q] if q is not None else None), results
+
+    def _shared(self, qctx, together, c: int, k: int) -> list[str]:
+        """What a result shares with the query, heaviest first (topics, actors, technologies…)."""
+        if together is not None:
+            n = int(together[k])
+            return [f"articles: {n} together"] if n >= MIN_COOCCURRENCE else []
+        if qctx is None:
+            return []
+        cvec = self._contexts([c])
+        cw = dict(zip(cvec.indices, cvec.data))
+        common = [(min(w, cw[j]), self.iris[j], j) for j, w in zip(qctx.indices, qctx.data) if j in cw]
+        return [f"{self.types[j]}: {self.labels[j]}" for _, _, j in sorted(common, key=lambda x: (-x[0], x[1]))[:6]]
+
+    def _terms(self, qvec, c: int, n: int = 5) -> list[str]:
+        """The words that carry most of the text similarity of a result."""
+        row = self.tfidf[c]
+        q = dict(zip(qvec.indices, qvec.data))
+        both = [(w * q[j], self.terms[j]) for j, w in zip(row.indices, row.data) if j in q]
+        return [t for _, t in sorted(both, key=lambda x: (-x[0], x[1]))[:n]]
 
     def label_of(self, iri: str) -> str:
         return self.labels[self.pos[iri]]
