@@ -60,8 +60,11 @@ def label_key(label: str) -> str:
     if _ACRONYM_PLURAL.fullmatch(last):  # "AIs", "LLMs", "APIs": an acronym's plural
         label = label[: label.rfind(last) + len(last) - 1]
         acronym = True
-    text = unicodedata.normalize("NFKD", label.translate(_QUOTES))
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = label.translate(_QUOTES)
+    if not text.isascii():  # ASCII has no accents to fold: skip the per-character pass
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.casefold()
     text = _SEPARATORS.sub(" ", text)
     text = _PUNCT.sub("", text)
     text = _LOOSE_DOT.sub(" ", text)  # keep dots inside names like "node.js"

@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,7 +59,7 @@ INDEX_JSON = "related.json"
 INDEX_NPZ = "related.npz"
 INDEX_VERSION = 2
 # Words of 2+ letters or digits, not numbers alone: "AI", "IA", "5G", "3D" are telling terms.
-_WORD = re.compile(r"\b(?!\d+\b)[^\W_]{2,}\b", re.UNICODE)
+_WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 _STOP = set(
     "the and for with that this from are was were will into over more than their its has have had not but "
     "can may also such these those which who what when where how why all any each other new use used using "
@@ -133,7 +133,7 @@ def _term(word: str) -> str | None:
     from graphkit.extract.topics import word_key
 
     w = word.casefold()
-    term = None if w in _STOP else word_key(w)
+    term = None if w in _STOP or w.isdigit() else word_key(w)
     if term is not None and (term in _STOP or len(term) < 2):
         term = None
     _LEMMAS[word] = term
@@ -159,6 +159,33 @@ def tokens(text: str) -> list[str]:
 
 def _counts(text: str) -> Counter:
     return Counter(t for t in map(_term, _WORD.findall(text)) if t is not None)
+
+
+def _row_key(label: str) -> str:
+    """A table row's name as a lookup key: case folded, words only ("Kite-farms!" → "kite farms")."""
+    return " ".join(_WORD.findall(label.casefold()))
+
+
+def _count_matrix(docs: list[str], vocab: dict[str, int]):
+    """Term counts of many texts as (rows, columns, values) for a sparse matrix (duplicates to be
+    summed). Words are looked up once per distinct word, in sorted order (stable term numbers),
+    so the cost is one regex pass over the text and a dictionary lookup per word."""
+    import numpy as np
+
+    words: list[str] = []
+    lengths = np.zeros(len(docs), dtype=np.int64)
+    for i, doc in enumerate(docs):
+        found = _WORD.findall(doc)
+        lengths[i] = len(found)
+        words.extend(found)
+    column: dict[str, int] = {}
+    for w in sorted(set(words)):
+        term = _term(w)
+        column[w] = -1 if term is None else vocab.setdefault(term, len(vocab))
+    cols = np.fromiter(map(column.__getitem__, words), dtype=np.int64, count=len(words))
+    rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
+    keep = cols >= 0
+    return rows[keep], cols[keep], np.ones(int(keep.sum()))
 
 
 # -- building -------------------------------------------------------------------------------------
@@ -213,37 +240,34 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
             article[i] = i
     for lst in (*concepts_of.values(), *rows_of.values()):
         lst.sort()
-    # text: each node's own words once, then articles gather their fields' counts with weights
-    label_counts = [_counts(label) for label in labels]
-    text_counts = [_counts(texts.get(iri, "")) for iri in iris]
-    fw = FIELD_WEIGHTS
+    # text: each node's own words once (label, description); an article then gathers its
+    # fields' counts with their weights, as sparse products rather than Python loops.
     vocab: dict[str, int] = {}
-    rows, cols, vals = [], [], []
-    for i in range(n):
-        tf: dict[str, float] = defaultdict(float)
-        if types[i] == "article":
-            for w, k in label_counts[i].items():
-                tf[w] += fw["title"] * k
-            for w, k in text_counts[i].items():
-                tf[w] += fw["summary"] * k
-            for c in concepts_of.get(i, ()):
-                for w, k in label_counts[c].items():
-                    tf[w] += fw["concept"] * k
-            for r in rows_of.get(i, ()):
-                for w, k in label_counts[r].items():
-                    tf[w] += fw["row"] * k
-                for w, k in text_counts[r].items():
-                    tf[w] += fw["row_text"] * k
-        else:
-            for w, k in label_counts[i].items():
-                tf[w] += fw["title"] * k
-            for w, k in text_counts[i].items():
-                tf[w] += fw["summary"] * k
-        for w in sorted(tf):
-            rows.append(i)
-            cols.append(vocab.setdefault(w, len(vocab)))
-            vals.append(math.log1p(tf[w]))
-    tf_m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocab)), dtype=np.float64)
+    lab = _count_matrix(labels, vocab)
+    txt = _count_matrix([texts.get(iri, "") for iri in iris], vocab)
+    shape = (n, len(vocab))
+    own_labels = sparse.csr_matrix((lab[2], (lab[0], lab[1])), shape=shape, dtype=np.float64)
+    own_texts = sparse.csr_matrix((txt[2], (txt[0], txt[1])), shape=shape, dtype=np.float64)
+    own_labels.sum_duplicates()
+    own_texts.sum_duplicates()
+
+    def incidence(members: dict[int, list[int]]) -> sparse.csr_matrix:
+        r = [a for a in sorted(members) for _ in members[a]]
+        c = [m for a in sorted(members) for m in members[a]]
+        return sparse.csr_matrix((np.ones(len(r)), (r, c)), shape=(n, n))
+
+    fw = FIELD_WEIGHTS
+    with_concepts, with_rows = incidence(concepts_of), incidence(rows_of)
+    tf_m = (
+        fw["title"] * own_labels
+        + fw["summary"] * own_texts
+        + fw["concept"] * (with_concepts @ own_labels)
+        + fw["row"] * (with_rows @ own_labels)
+        + fw["row_text"] * (with_rows @ own_texts)
+    ).tocsr()
+    tf_m.sum_duplicates()
+    tf_m.sort_indices()
+    tf_m.data = np.log1p(tf_m.data)
     df = np.bincount(tf_m.indices, minlength=len(vocab))
     idf = np.log((n + 1) / (1 + df)) + 1.0
     tfidf = _l2_rows(tf_m @ sparse.diags(idf))
@@ -276,7 +300,9 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
         "iris": iris,
         "types": types,
         "labels": labels,
-        "keys": [label_key(x) for x in labels],
+        # Names are matched on their merge key; table rows (most of the nodes) on their folded
+        # words only, which is 10x cheaper to compute and enough for a name typed back.
+        "keys": [_row_key(x) if t in ROW_TYPES else label_key(x) for x, t in zip(labels, types)],
         "vocab": sorted(vocab, key=vocab.__getitem__),
         "embedder": embedder if isinstance(embedder, str) else getattr(emb, "name", None),
     }
@@ -367,9 +393,14 @@ class RelatedIndex:
             return self.pos[query]
         if re.match(r"^[a-z][a-z0-9+.-]*://\S+$", query, re.IGNORECASE):
             raise KeyError(f"no item has the IRI {query}; check it with 'graphkit query', or give a name")
-        key = label_key(query[:1000])
+        key, row_key = label_key(query[:1000]), _row_key(query[:1000])
         exact = (
-            [i for i, k in enumerate(self.keys) if k == key and (node_type is None or self.types[i] == node_type)]
+            [
+                i
+                for i, k in enumerate(self.keys)
+                if k == (row_key if self.types[i] in ROW_TYPES else key)
+                and (node_type is None or self.types[i] == node_type)
+            ]
             if key
             else []
         )
@@ -377,8 +408,8 @@ class RelatedIndex:
             return exact[0]
         if len(exact) > 1:
             raise Ambiguous(query, sorted((self.iris[i], self.types[i], self.labels[i]) for i in exact))
-        words = set(key.split())
-        if not words or len(words) > 8:
+        words = set(key.split()) | set(row_key.split())
+        if not key or len(set(key.split())) > 8:
             return None  # a sentence: free text, not a name
         import difflib
 
@@ -399,6 +430,8 @@ class RelatedIndex:
         ratio = difflib.SequenceMatcher(None, query.casefold(), close[0]).ratio()
         if len(best) == 1 and (len(close) == 1 or ratio >= 0.9):
             return best[0]
+        if node_type is None:
+            return None  # several names are near: the words themselves are the better query
         raise Ambiguous(query, [(self.iris[i], self.types[i], self.labels[i]) for c in close for i in by_label[c]])
 
     def _near_names(self, query: str, node_type: str) -> list[tuple[str, str, str]]:
