@@ -27,11 +27,13 @@ def analyse(g, *, betweenness_k: int | None = None) -> dict:
 
     Returns ``{"nodes": {iri: [type, label]}, "scores": {measure: {iri: score}}, "communities":
     [[iri, ...], ...], "labels": {"0": label, ...}, "modularity": float, "betweenness": {"exact":
-    bool, "k": int | None, "nodes": int}}``, communities largest first.
+    bool, "k": int | None, "nodes": int, "searched": int, "budget": int}}``, communities largest
+    first. ``betweenness`` is how it was computed (:func:`graphkit.network.centrality.betweenness_plan`):
+    ``k`` sampled sources or exact, on ``searched`` nodes once leaves are folded, within ``budget``.
     """
     c = core(g)
+    plan = centrality.betweenness_plan(c, betweenness_k)
     between = centrality.betweenness(c, betweenness_k)
-    exact = betweenness_k is None and c.number_of_nodes() <= centrality.EXACT_BETWEENNESS_MAX
     parts = communities.louvain(c)
     pagerank = centrality.pagerank(c)
     labels = {str(d["community"]): d["label"] for d in communities.describe(c, parts, pagerank, top=0)}
@@ -42,9 +44,11 @@ def analyse(g, *, betweenness_k: int | None = None) -> dict:
         "labels": labels,
         "modularity": communities.modularity(c, parts),
         "betweenness": {
-            "exact": exact,
-            "k": None if exact else (betweenness_k or centrality.BETWEENNESS_SAMPLES),
+            "exact": plan["exact"],
+            "k": plan["k"],
             "nodes": c.number_of_nodes(),
+            "searched": plan["searched"],
+            "budget": plan["budget"],
         },
     }
 

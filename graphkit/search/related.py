@@ -57,7 +57,7 @@ MAX_CONTEXT = 256
 MAX_QUERY_CHARS = 20_000
 INDEX_JSON = "related.json"
 INDEX_NPZ = "related.npz"
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 # Words of 2+ letters or digits, not numbers alone: "AI", "IA", "5G", "3D" are telling terms.
 _WORD = re.compile(r"[^\W_]{2,}", re.UNICODE)
 _STOP = set(
