@@ -12,7 +12,8 @@ Betweenness (Brandes, paths counted in hops) runs within a work budget. Two thin
 * What remains costs ``nodes × (nodes + edges)`` breadth-first steps exactly: when that is within
   :data:`BETWEENNESS_BUDGET` the scores are exact, otherwise they are estimated from ``k`` source
   nodes (pivots) drawn with a fixed seed, ``k × (nodes + edges)`` within the budget and at least
-  :data:`BETWEENNESS_MIN_SAMPLES`. Leaves' shares stay exact either way.
+  :data:`BETWEENNESS_MIN_SAMPLES`. A pivot is drawn with probability proportional to the nodes it
+  stands for and weighted by its inverse (Horvitz-Thompson); leaves' shares stay exact.
 
 Nodes are numbered in sorted order and pivots drawn from that order, so the same graph gives the
 same scores, whatever order its nodes and edges were added in. :func:`betweenness_plan` says
@@ -24,9 +25,10 @@ from __future__ import annotations
 import math
 import random
 
-#: Breadth-first steps (a node or an edge visited) allowed for betweenness, about 10-20 s of pure
-#: Python on one core. Exact costs ``nodes × (nodes + edges)`` of the graph with leaves folded,
-#: ``k`` sampled sources ``k × (nodes + edges)``.
+#: Breadth-first steps (a node or an edge visited) allowed for betweenness: about 2 s on one core
+#: (252 sources on the 4,192-node, 75,000-edge core of 3,500 real-shaped digests; exact there takes
+#: 34 s). Exact costs ``nodes × (nodes + edges)`` of the graph with leaves folded, ``k`` sampled
+#: sources ``k × (nodes + edges)``. The 153-digest dev corpus needs 0.8 million: exact, 0.2 s.
 BETWEENNESS_BUDGET = 20_000_000
 #: Fewest sampled sources when the budget forces sampling (accuracy before time).
 BETWEENNESS_MIN_SAMPLES = 64
