@@ -501,6 +501,9 @@ def _parts(label: str, scheme: TopicScheme) -> list[Link]:
                 continue
             key = " ".join(keys[i : i + n])
             if key in scheme.generic:
+                # A generic run is used up: "state of the art" does not name the topic art.
+                for k in range(i, i + n):
+                    taken[k] = True
                 continue
             tid = scheme.same_as.get(key)
             hit = (tid, "curated") if tid else scheme.keys.get(key)
