@@ -51,7 +51,7 @@ out["nodes"], out["edges"] = g.number_of_nodes(), g.number_of_edges()
 out["core_nodes"], out["core_edges"] = c.number_of_nodes(), c.number_of_edges()
 t = time.perf_counter(); centrality.pagerank(c); out["pagerank_s"] = time.perf_counter() - t
 t = time.perf_counter(); b = centrality.betweenness(c); out["betweenness_s"] = time.perf_counter() - t
-out["betweenness_exact"] = c.number_of_nodes() <= centrality.EXACT_BETWEENNESS_MAX
+out["betweenness_exact"] = centrality.betweenness_plan(c)["exact"]
 t = time.perf_counter(); parts = communities.louvain(c); out["louvain_s"] = time.perf_counter() - t
 out["communities"], out["modularity"] = len(parts), communities.modularity(c, parts)
 out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

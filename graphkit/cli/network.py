@@ -31,8 +31,8 @@ def rank(node_type, measure, top, since, until, as_json, as_csv, store):
     """Rank the graph's nodes by centrality.
 
     Scores are computed at build time on the network of articles and the themes, keywords and
-    technologies they share; betweenness is exact up to 5,000 nodes and sampled with a fixed seed
-    above (see graphkit/centrality.py).
+    technologies they share; betweenness is exact within a work budget and sampled with a fixed
+    seed above it (see docs/network.md).
 
     \b
     Examples:

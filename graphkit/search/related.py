@@ -588,14 +588,9 @@ class RelatedIndex:
             raise ValueError("the query is empty: give an IRI, a name or some words")
         q = self.resolve(query, node_type)
         target = target_type or (self.types[q] if q is not None else "signal")
-        candidates = np.array(
-            [
-                i
-                for i, t in enumerate(self.types)
-                if t == target and i != q and (within is None or self.iris[i] in within)
-            ],
-            dtype=np.int64,
-        )
+        # Scores are scaled over every candidate, then ``within`` only drops results: a date
+        # range shows fewer items with the same scores.
+        candidates = np.array([i for i, t in enumerate(self.types) if t == target and i != q], dtype=np.int64)
         if q is not None and not include_same_article and self.article[q] >= 0:
             candidates = candidates[self.article[candidates] != self.article[q]]
         if len(candidates) == 0:
@@ -626,7 +621,12 @@ class RelatedIndex:
         if total:
             score /= total
         order = sorted(
-            (k for k in range(len(candidates)) if score[k] > 0), key=lambda k: (-score[k], self.iris[candidates[k]])
+            (
+                k
+                for k in range(len(candidates))
+                if score[k] > 0 and (within is None or self.iris[candidates[k]] in within)
+            ),
+            key=lambda k: (-score[k], self.iris[candidates[k]]),
         )[:top]
         results = []
         for k in order:
