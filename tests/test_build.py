@@ -318,3 +318,31 @@ def test_second_build_on_the_same_folder_is_refused(tmp_path):
     with GraphFolder(out).lock(), pytest.raises(StoreError, match="another build is running"):
         build([EXAMPLES], out)
     assert build([EXAMPLES], out).noop  # the lock is released: the next build runs
+
+
+def test_parallel_parse_gives_the_same_graph(tmp_path, monkeypatch):
+    # --jobs: digests parsed and their actors found in worker processes, mapped and stored here in
+    # order; every file of the built graph must be byte-identical to the one-process build.
+    import datetime as _dt
+    import shutil
+
+    import graphkit.build as gb
+    from graphkit.store.folder import GraphFolder
+    from graphkit_testutil import corpus_path
+
+    src = tmp_path / "digests"
+    shutil.copytree(corpus_path(), src)
+    (src / "broken.md").write_bytes(b"\xff\xfe not utf-8")
+    monkeypatch.setattr(gb, "PARALLEL_MIN", 1)  # the real corpus is smaller than the threshold
+    one = gb.build([src], tmp_path / "one", jobs=1, today=_dt.date(2026, 1, 1))
+    two = gb.build([src], tmp_path / "two", jobs=2, today=_dt.date(2026, 1, 1))
+    assert (one.jobs, two.jobs) == (1, 2)
+    assert [p.as_dict() for p in one.problems] == [p.as_dict() for p in two.problems]
+    assert one.skipped == two.skipped == 1 and one.added == two.added
+    g1, g2 = GraphFolder(tmp_path / "one").current(), GraphFolder(tmp_path / "two").current()
+    names = sorted(p.name for p in (g1 / "nt").iterdir())
+    assert names == sorted(p.name for p in (g2 / "nt").iterdir()) and len(names) > 70
+    for name in names:
+        assert (g1 / "nt" / name).read_bytes() == (g2 / "nt" / name).read_bytes(), name
+    for name in ("network.json", "texts.json", "analysis.json", "topics.json"):
+        assert (g1 / name).read_bytes() == (g2 / name).read_bytes(), name

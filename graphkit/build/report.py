@@ -32,6 +32,7 @@ class BuildReport:
     noop: bool = False
     full: bool = False
     stages: dict[str, float] = field(default_factory=dict)
+    jobs: int = 1  # worker processes that parsed and found actors (1: this process)
 
     @property
     def digests(self) -> int:
@@ -63,6 +64,7 @@ class BuildReport:
             "stages": {name: round(s, 3) for name, s in self.stages.items()},
             "noop": self.noop,
             "full": self.full,
+            "jobs": self.jobs,
         }
 
 

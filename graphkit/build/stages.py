@@ -35,7 +35,7 @@ from graphkit.core.ntriples import with_graph
 from graphkit.extract.mapper import Mapped, choose_labels, label_triples, map_digest, page_triples
 from graphkit.extract.ontology import ontology_quads, quads_as_ntriples
 from graphkit.ingest.model import Digest, Problem
-from graphkit.ingest.parse import digest_id_for, parse_bytes
+from graphkit.ingest.parse import DigestError, digest_id_for, parse_bytes
 from graphkit.store.files import (
     ANALYSIS_FILE,
     ANALYSIS_NT,
@@ -230,6 +230,28 @@ def find_actors(digest: Digest, gazetteer) -> list:
     from graphkit.extract.actors import extract as extract_actors
 
     return extract_actors(digest, gazetteer)
+
+
+#: What a worker process needs to parse digests and find their actors (set by :func:`worker_init`).
+_WORKER: dict = {}
+
+
+def worker_init(mapping, gazetteer, today: _dt.date) -> None:
+    """Initialise a worker process of a parallel build (``--jobs``)."""
+    _WORKER.update(mapping=mapping, gazetteer=gazetteer, today=today)
+
+
+def parse_and_find(pending: Pending) -> tuple[Digest | None, Problem | None, list | None]:
+    """In a worker process: parse one changed file and find its actors.
+
+    Returns ``(digest, None, actors)``, or ``(None, problem, None)`` for an unreadable file.
+    """
+    try:
+        digest = parse_pending(pending, _WORKER["mapping"], _WORKER["today"])
+    except DigestError as exc:
+        return None, exc.problem, None
+    gazetteer = _WORKER["gazetteer"]
+    return digest, None, (find_actors(digest, gazetteer) if gazetteer is not None else None)
 
 
 def map_one(digest: Digest, base: str, actors: list | None) -> Mapped:

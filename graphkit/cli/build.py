@@ -68,8 +68,27 @@ STAGE_LABELS = {
     help="Sentence embedder for 'related': static (shipped, the default), none, a .npz static model, or a "
     "sentence-transformers model name or folder (pip install 'graphkit[embeddings]').",
 )
+@click.option(
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Worker processes that parse digests and find actors (default: the available cores; the output "
+    "is the same whatever the count).",
+)
 def build(
-    paths, out, mapping, full, strict, as_json, quiet, max_problems, no_analysis, gazetteer, no_actors, topics, embedder
+    paths,
+    out,
+    mapping,
+    full,
+    strict,
+    as_json,
+    quiet,
+    max_problems,
+    no_analysis,
+    gazetteer,
+    no_actors,
+    topics,
+    embedder,
+    jobs,
 ):
     """Build or update the graph from digest files or folders (searched for *.md).
 
@@ -110,6 +129,7 @@ def build(
                 on_stage=on_stage,
                 topics=topics,
                 embedder=embedder,
+                jobs=jobs,
             )
     else:
         report = run_build(
@@ -122,6 +142,7 @@ def build(
             actors=not no_actors,
             topics=topics,
             embedder=embedder,
+            jobs=jobs,
         )
     if as_json:
         emit_json(report.as_dict())
