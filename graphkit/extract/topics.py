@@ -142,9 +142,12 @@ class TopicScheme:
 
 @lru_cache(maxsize=1)
 def _lemmatizer():
-    from simplemma import lemmatize
+    from simplemma import Lemmatizer
+    from simplemma.strategies import DictionaryLookupStrategy
 
-    return lemmatize
+    # The dictionaries alone: simplemma's default also decomposes unknown words into affixes,
+    # ~100 µs a word against 0.2 µs, for the rare word it would fold ("agrivoltaics" stays as is).
+    return Lemmatizer(lemmatization_strategy=DictionaryLookupStrategy()).lemmatize
 
 
 @lru_cache(maxsize=200_000)
