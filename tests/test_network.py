@@ -115,3 +115,39 @@ def test_analysis_is_deterministic_on_the_corpus(tmp_path):
     g2 = to_networkx(KnowledgeGraph(tmp_path / "kg").projection())
     assert communities.louvain(g1) == communities.louvain(g2)
     assert centrality.pagerank(g1) == centrality.pagerank(g2)
+
+
+def test_igraph_and_networkx_louvain_agree_on_clear_structure():
+    import random
+
+    import networkx as nx
+
+    from graphkit.network.communities import louvain
+
+    for seed in range(5):
+        # Planted partitions: 4 dense groups of 12, a few weak links between them.
+        g = nx.planted_partition_graph(4, 12, 0.7, 0.02, seed=seed)
+        nx.set_edge_attributes(g, 1.0, "weight")
+        g = nx.relabel_nodes(g, {n: f"n{n:03d}" for n in g})
+        a = louvain(g, engine="igraph")
+        b = louvain(g, engine="networkx")
+        assert sorted(map(sorted, a)) == sorted(map(sorted, b)), seed
+        # Same graph, edges inserted in another order: same communities.
+        edges = list(g.edges(data=True))
+        random.Random(seed).shuffle(edges)
+        h = nx.Graph()
+        h.add_nodes_from(sorted(g.nodes(), reverse=True))
+        h.add_edges_from(edges)
+        assert louvain(h) == a
+
+
+def test_louvain_on_the_real_corpus_is_as_good_as_networkx(tmp_path):
+    from graphkit.network.analysis import core_projection
+    from graphkit.network.communities import louvain, modularity
+    from graphkit.network.project import to_networkx
+
+    build([corpus_path()], tmp_path / "kg", actors=False, analysis=False)
+    g = to_networkx(core_projection(KnowledgeGraph(tmp_path / "kg").projection()))
+    fast, slow = louvain(g), louvain(g, engine="networkx")
+    assert modularity(g, fast) >= modularity(g, slow) - 0.01
+    assert louvain(g) == fast  # deterministic

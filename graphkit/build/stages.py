@@ -438,10 +438,10 @@ def network_cache(
 
 def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes:
     """Centrality and communities of the projection, cached and written back; returns their N-Triples."""
-    from graphkit.network.analysis import analyse, analysis_triples
+    from graphkit.network.analysis import analyse, analysis_triples, core_projection
     from graphkit.network.project import to_networkx
 
-    result = analyse(to_networkx(projection))
+    result = analyse(to_networkx(core_projection(projection)))
     text = ntriples(analysis_triples(result, base))
     (generation.nt_dir / ANALYSIS_NT).write_bytes(text)
     atomic_write(generation.path / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))

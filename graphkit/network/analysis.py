@@ -17,9 +17,28 @@ from graphkit.network.project import FINDING_TYPES
 
 
 def core(g):
-    """The projection without table rows (signals, concerns, behaviours, issues)."""
+    """The projection without table rows (signals, concerns, behaviours, issues); ``g`` itself
+    when it has none (a graph made by :func:`core_projection`)."""
     keep = [n for n, t in g.nodes(data="type") if t not in FINDING_TYPES]
+    if len(keep) == g.number_of_nodes():
+        return g
     return g.subgraph(keep).copy()
+
+
+def core_projection(data: dict) -> dict:
+    """The projection's data without table rows, for :func:`analyse`: building the core graph
+    directly costs a fraction of building the whole graph and copying its core (10 s at 10,000
+    digests).
+
+    >>> core_projection({"nodes": [["a", "article", "A", None, None], ["s", "signal", "S", None, 3]],
+    ...                  "edges": [["a", "s", 1.0]]})
+    {'nodes': [['a', 'article', 'A', None, None]], 'edges': []}
+    """
+    keep = {n[0] for n in data["nodes"] if n[1] not in FINDING_TYPES}
+    return {
+        "nodes": [n for n in data["nodes"] if n[0] in keep],
+        "edges": [e for e in data["edges"] if e[0] in keep and e[1] in keep],
+    }
 
 
 def analyse(g, *, betweenness_k: int | None = None) -> dict:
