@@ -281,20 +281,7 @@ def test_report_times_each_stage_in_order(tmp_path, corpus_copy):
     seen: list[str] = []
     report = build([corpus_copy], out, on_stage=seen.append)
     assert list(report.stages) == [s for s in STAGES if s in report.stages]
-    assert {
-        "detect",
-        "prepare",
-        "parse",
-        "actors",
-        "map",
-        "store",
-        "shared",
-        "topics",
-        "network",
-        "analysis",
-        "index",
-        "publish",
-    } == set(report.stages)
+    assert set(STAGES) == set(report.stages)  # every stage ran (actors and analysis are on by default)
     assert all(s >= 0 for s in report.stages.values())
     assert sum(report.stages.values()) <= report.seconds + 0.01
     # Stages are announced when they start, once each, in the order they run.
@@ -344,5 +331,32 @@ def test_parallel_parse_gives_the_same_graph(tmp_path, monkeypatch):
     assert names == sorted(p.name for p in (g2 / "nt").iterdir()) and len(names) > 70
     for name in names:
         assert (g1 / "nt" / name).read_bytes() == (g2 / "nt" / name).read_bytes(), name
-    for name in ("network.json", "texts.json", "analysis.json", "topics.json"):
+    for name in ("network.json", "texts.json", "analysis.json", "topics.json", "related.json"):
         assert (g1 / name).read_bytes() == (g2 / name).read_bytes(), name
+    import numpy as np
+
+    with np.load(g1 / "related.npz") as a, np.load(g2 / "related.npz") as b:  # index built in a process
+        assert a.files == b.files and all(np.array_equal(a[k], b[k]) for k in a.files)
+
+
+def test_a_failing_index_process_fails_the_build_and_keeps_the_graph(tmp_path, monkeypatch):
+    import shutil
+
+    import graphkit.build as gb
+    import graphkit.search.related as related
+    from graphkit.store.folder import GraphFolder
+
+    src = tmp_path / "digests"
+    shutil.copytree(EXAMPLES, src)
+    gb.build([src], tmp_path / "kg", jobs=2)
+    before = GraphFolder(tmp_path / "kg").current()
+    first = sorted(src.glob("*.md"))[0]
+    first.write_text(first.read_text("utf-8") + "\n", "utf-8")
+
+    def boom(*args, **kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr(related, "build_index", boom)  # inherited by the forked index process
+    with pytest.raises(RuntimeError, match="related-items index failed: ValueError: boom"):
+        gb.build([src], tmp_path / "kg", jobs=2)
+    assert GraphFolder(tmp_path / "kg").current() == before

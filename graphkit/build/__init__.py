@@ -11,6 +11,7 @@ import contextlib
 import datetime as _dt
 import hashlib
 import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,12 +20,12 @@ from graphkit._version import __version__
 from graphkit.build.report import BuildReport, StageClock
 from graphkit.build.stages import (
     Changes,
+    IndexJob,
     QuadWriter,
     analysis_stage,
     count_quads,
     detect_changes,
     find_actors,
-    index_stage,
     manifest_entry,
     map_one,
     network_cache,
@@ -146,6 +147,7 @@ def build(
 
         gaz = load_gazetteer(tuple(gazetteer))
     scheme = load_topics(tuple(topics))
+    jobs = available_cores() if jobs is None else jobs
     if analysis and embedder is not None:
         from graphkit.search.embed import load_embedder
 
@@ -197,7 +199,7 @@ def build(
                 base=base,
                 today=today,
                 progress=progress,
-                jobs=available_cores() if jobs is None else jobs,
+                jobs=jobs,
             )
             writer = QuadWriter(generation, base)
             with clock.stage("shared"):
@@ -222,12 +224,19 @@ def build(
                 projection = assemble(
                     network["fragments"].values(), {c: (v[0], v[1]) for c, v in concepts.items()}, layer.links
                 )
-                with clock.stage("analysis"):
-                    text = analysis_stage(projection, generation, base)
-                    writer.graph(text, analysis_graph_iri(base))
-                    writer.flush()
-                with clock.stage("index"):
-                    index_stage(projection, network["texts"], generation, embedder)
+                index = IndexJob(
+                    projection, network["texts"], generation, embedder, parallel=jobs > 1 and PARALLEL_INDEX
+                )
+                try:
+                    with clock.stage("analysis"):
+                        text = analysis_stage(projection, generation, base)
+                        writer.graph(text, analysis_graph_iri(base))
+                        writer.flush()
+                    with clock.stage("index"):  # with two cores: only the wait for the index process
+                        index.wait()
+                except BaseException:
+                    index.cancel()
+                    raise
             with clock.stage("store", announce=False):
                 generation.close()
             with clock.stage("publish"):
@@ -253,6 +262,9 @@ def build(
 
 #: A changed set smaller than this is parsed in this process: starting workers costs more.
 PARALLEL_MIN = 200
+#: The related-items index is built in a forked process beside the analysis (Linux: fork shares
+#: the projection without copying it; elsewhere a process would have to pickle it).
+PARALLEL_INDEX = sys.platform.startswith("linux")
 
 
 def available_cores() -> int:

@@ -458,6 +458,62 @@ def index_stage(
     save_index(generation.path, *build_index(projection, all_texts, embedder=embedder or "static"))
 
 
+class IndexJob:
+    """The related-items index, built beside the analysis.
+
+    With ``parallel`` (two cores or more, on Linux) it runs in a forked process that inherits the
+    projection without copying it, while this process computes the analysis: the build then pays
+    for the slower of the two, not their sum. Otherwise :meth:`wait` builds it here.
+    """
+
+    def __init__(self, projection: dict, texts: dict, generation: Generation, embedder: str | None, parallel: bool):
+        self._args = (projection, texts, generation, embedder)
+        self._proc = None
+        if parallel:
+            import multiprocessing
+
+            context = multiprocessing.get_context("fork")
+            self._recv, send = context.Pipe(duplex=False)
+            self._proc = context.Process(
+                target=_index_child, args=(projection, texts, generation.path, embedder, send), daemon=True
+            )
+            self._proc.start()
+            send.close()
+
+    def wait(self) -> None:
+        """Return once the index is saved; raise if it could not be built."""
+        if self._proc is None:
+            index_stage(*self._args)
+            return
+        try:
+            message = self._recv.recv()
+        except EOFError:
+            message = None
+        self._proc.join()
+        if message != "ok":
+            raise RuntimeError(
+                f"building the related-items index failed: {message or f'exit code {self._proc.exitcode}'}"
+            )
+
+    def cancel(self) -> None:
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.terminate()
+            self._proc.join()
+
+
+def _index_child(projection: dict, texts: dict, path: Path, embedder: str | None, conn) -> None:
+    try:
+        from graphkit.search.related import build_index, save_index
+
+        all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
+        save_index(path, *build_index(projection, all_texts, embedder=embedder or "static"))
+        conn.send("ok")
+    except BaseException as exc:  # reported by IndexJob.wait in the parent
+        conn.send(f"{type(exc).__name__}: {exc}")
+    finally:
+        conn.close()
+
+
 # -- publish ----------------------------------------------------------------------------------------
 
 

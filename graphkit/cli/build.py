@@ -109,41 +109,26 @@ def build(
         raise UserError("--embedder has no effect with --no-analysis (no index is built); drop one of them")
 
     total = len(discover(paths))
-    show_bar = not quiet and not as_json and total >= 200
-    if show_bar:
+    options = {
+        "mapping": mapping,
+        "full": full,
+        "analysis": not no_analysis,
+        "gazetteer": gazetteer,
+        "actors": not no_actors,
+        "topics": topics,
+        "embedder": embedder,
+        "jobs": jobs,
+    }
+    if not quiet and not as_json and total >= 200:
         with click.progressbar(length=total, label=STAGE_LABELS["detect"], file=sys.stderr) as bar:
 
             def on_stage(name: str) -> None:
                 bar.label = STAGE_LABELS.get(name, name)
                 bar.update(0)  # redraw with the new label
 
-            report = run_build(
-                paths,
-                out,
-                mapping=mapping,
-                full=full,
-                progress=bar.update,
-                analysis=not no_analysis,
-                gazetteer=gazetteer,
-                actors=not no_actors,
-                on_stage=on_stage,
-                topics=topics,
-                embedder=embedder,
-                jobs=jobs,
-            )
+            report = run_build(paths, out, progress=bar.update, on_stage=on_stage, **options)
     else:
-        report = run_build(
-            paths,
-            out,
-            mapping=mapping,
-            full=full,
-            analysis=not no_analysis,
-            gazetteer=gazetteer,
-            actors=not no_actors,
-            topics=topics,
-            embedder=embedder,
-            jobs=jobs,
-        )
+        report = run_build(paths, out, **options)
     if as_json:
         emit_json(report.as_dict())
     else:
