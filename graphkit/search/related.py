@@ -290,7 +290,10 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
         for i in which:
             if types[i] == "article":
                 named = [labels[c] for c in concepts_of.get(i, ()) if types[c] in ("keyword", "theme")]
-                docs.append(". ".join([labels[i], texts.get(iris[i], ""), ", ".join(named)]))
+                # The opening of a long summary says what it is about; a 3 MB one would cost
+                # seconds and a gigabyte to embed whole.
+                summary = texts.get(iris[i], "")[:MAX_QUERY_CHARS]
+                docs.append(". ".join([labels[i], summary, ", ".join(named)]))
             else:
                 docs.append(labels[i])
         sem = emb.encode(docs).astype(np.float16)
