@@ -227,6 +227,11 @@ def build(
                 index = IndexJob(
                     projection, network["texts"], generation, embedder, parallel=jobs > 1 and PARALLEL_INDEX
                 )
+                if index.parallel:
+                    # The index process has its own copy: drop the fragments and texts here before
+                    # the analysis builds its graph (the build's memory peak).
+                    del network
+                    generation.fragments.clear()
                 try:
                     with clock.stage("analysis"):
                         text = analysis_stage(projection, generation, base)

@@ -467,7 +467,8 @@ class IndexJob:
     """
 
     def __init__(self, projection: dict, texts: dict, generation: Generation, embedder: str | None, parallel: bool):
-        self._args = (projection, texts, generation, embedder)
+        self.parallel = parallel
+        self._args: tuple | None = None if parallel else (projection, texts, generation, embedder)
         self._proc = None
         if parallel:
             import multiprocessing
@@ -483,6 +484,7 @@ class IndexJob:
     def wait(self) -> None:
         """Return once the index is saved; raise if it could not be built."""
         if self._proc is None:
+            assert self._args is not None
             index_stage(*self._args)
             return
         try:
