@@ -122,7 +122,8 @@ def build(
         Worker processes that parse digests and find their actors (default: the cores this
         process may use). The output is the same whatever the count: digests are mapped and
         stored in order, in this process. With more than one, the ``parse`` stage time includes
-        actor extraction, done in the workers.
+        actor extraction, done in the workers, and (on Linux) the related-items index is built in
+        a forked process during the analysis, so the ``index`` stage is only the wait for it.
 
     Returns
     -------
