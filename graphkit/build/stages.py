@@ -505,6 +505,8 @@ class IndexJob:
 
 def _index_child(projection: dict, texts: dict, path: Path, embedder: str | None, conn) -> None:
     try:
+        # The analysis in the parent is the longer job: let it have the cores first.
+        os.nice(5)
         from graphkit.search.related import build_index, save_index
 
         all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
