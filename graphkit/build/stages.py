@@ -448,14 +448,12 @@ def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes
     return text
 
 
-def index_stage(
-    projection: dict, texts: dict[str, dict[str, str]], generation: Generation, embedder: str | None = None
-) -> None:
-    """Build and save the related-items index of the generation (``embedder``: see build())."""
+def index_stage(projection: dict, texts: dict[str, dict[str, str]], folder: Path, embedder: str | None = None) -> None:
+    """Build and save the related-items index into a generation's ``folder`` (``embedder``: see build())."""
     from graphkit.search.related import build_index, save_index
 
     all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
-    save_index(generation.path, *build_index(projection, all_texts, embedder=embedder or "static"))
+    save_index(folder, *build_index(projection, all_texts, embedder=embedder or "static"))
 
 
 class IndexJob:
@@ -468,7 +466,7 @@ class IndexJob:
 
     def __init__(self, projection: dict, texts: dict, generation: Generation, embedder: str | None, parallel: bool):
         self.parallel = parallel
-        self._args: tuple | None = None if parallel else (projection, texts, generation, embedder)
+        self._args: tuple | None = None if parallel else (projection, texts, generation.path, embedder)
         self._proc = None
         if parallel:
             import multiprocessing
@@ -507,10 +505,7 @@ def _index_child(projection: dict, texts: dict, path: Path, embedder: str | None
     try:
         # The analysis in the parent is the longer job: let it have the cores first.
         os.nice(5)
-        from graphkit.search.related import build_index, save_index
-
-        all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
-        save_index(path, *build_index(projection, all_texts, embedder=embedder or "static"))
+        index_stage(projection, texts, path, embedder)
         conn.send("ok")
     except BaseException as exc:  # reported by IndexJob.wait in the parent
         conn.send(f"{type(exc).__name__}: {exc}")

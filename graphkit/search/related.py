@@ -157,10 +157,6 @@ def tokens(text: str) -> list[str]:
     return out
 
 
-def _counts(text: str) -> Counter:
-    return Counter(t for t in map(_term, _WORD.findall(text)) if t is not None)
-
-
 def _row_key(label: str) -> str:
     """A table row's name as a lookup key: case folded, words only ("Kite-farms!" → "kite farms")."""
     return " ".join(_WORD.findall(label.casefold()))
