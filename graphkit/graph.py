@@ -308,15 +308,14 @@ class KnowledgeGraph:
         Read from the build's ``analysis.json``; a graph built with ``--no-analysis`` gets them
         computed now and cached beside the store (not written back into the graph).
         """
-        from graphkit.network.analysis import analyse, core_projection
-        from graphkit.network.project import to_networkx
+        from graphkit.network.analysis import analyse_projection
         from graphkit.store.files import ANALYSIS_FILE
 
         gen = GraphFolder(self.path).live()
         try:
             return json.loads((gen / ANALYSIS_FILE).read_text("utf-8"))
         except (OSError, ValueError, TypeError):
-            result = analyse(to_networkx(core_projection(self.projection())))
+            result = analyse_projection(self.projection())
             with contextlib.suppress(OSError):  # a read-only graph folder still gets an answer
                 atomic_write(gen / ANALYSIS_FILE, json.dumps(result, separators=(",", ":")).encode("utf-8"))
             return result

@@ -1,6 +1,7 @@
 """Betweenness within a work budget (issue 15): exact below the budget (leaves folded), sampled
 above it with ``k`` from the formula, deterministic whatever the insertion order, and accurate on
-the real corpus (Spearman ≥ 0.95 over the top 100 against networkx's exact betweenness)."""
+the real corpus (Spearman ≥ 0.95 over the top 100 against networkx's exact betweenness). Both
+engines (igraph's C code, the default, and pure Python) give the same scores, exact or sampled."""
 
 from __future__ import annotations
 
@@ -38,22 +39,36 @@ def _shuffled(g: nx.Graph, seed: int) -> nx.Graph:
     return h
 
 
-def _cost(g: nx.Graph) -> int:
-    """Nodes + edges left once leaves are folded: one source's breadth-first search."""
-    plan = centrality.betweenness_plan(g, budget=10**18)
+def _cost(g: nx.Graph, engine: str = "igraph") -> int:
+    """One source's breadth-first search: nodes + edges (without the folded leaves in Python)."""
+    plan = centrality.betweenness_plan(g, budget=10**18, engine=engine)
     return plan["work"] // plan["searched"]
 
 
-@pytest.mark.parametrize("budget", [10**18, 30_000])
-def test_same_graph_same_scores_whatever_the_insertion_order(budget):
+ENGINES = ["igraph", "networkx"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("k", [None, 60])
+def test_same_graph_same_scores_whatever_the_insertion_order(k, engine):
     g = _leafy()
-    assert centrality.betweenness_plan(g, budget=budget)["exact"] is (budget > 30_000)
-    one = centrality.betweenness(g, budget=budget)
-    assert centrality.betweenness(g, budget=budget) == one
+    assert centrality.betweenness_plan(g, k, engine=engine)["exact"] is (k is None)
+    one = centrality.betweenness(g, k, engine=engine)
+    assert centrality.betweenness(g, k, engine=engine) == one
     for seed in (1, 2):
-        assert centrality.betweenness(_shuffled(g, seed), budget=budget) == one  # bit for bit
-    if budget == 30_000:  # sampled: the seed picks the sources
-        assert centrality.betweenness(g, budget=budget, seed=7) != one
+        assert centrality.betweenness(_shuffled(g, seed), k, engine=engine) == one  # bit for bit
+    if k:  # sampled: the seed picks the sources
+        assert centrality.betweenness(g, k, seed=7, engine=engine) != one
+
+
+@pytest.mark.parametrize("k", [None, 40, 150])
+def test_both_engines_give_the_same_scores(k):
+    for name, g in [("leafy", _leafy(400)), ("karate", nx.karate_club_graph())]:
+        fast = centrality.betweenness(g, k, engine="igraph")
+        slow = centrality.betweenness(g, k, engine="networkx")
+        assert fast == pytest.approx(slow, rel=1e-9, abs=1e-15), name
+        ranked = [sorted(s, key=lambda v: (-s[v], str(v)))[:50] for s in (fast, slow)]
+        assert ranked[0] == ranked[1], name
 
 
 def _small_graphs():
@@ -74,30 +89,38 @@ def _small_graphs():
     }
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("name", list(_small_graphs()))
-def test_exact_below_the_budget_equals_networkx(name):
+def test_exact_below_the_budget_equals_networkx(name, engine):
     g = _small_graphs()[name]
-    assert centrality.betweenness_plan(g)["exact"]
-    ours = centrality.betweenness(g)
+    assert centrality.betweenness_plan(g, engine=engine)["exact"]
+    ours = centrality.betweenness(g, engine=engine)
     reference = nx.betweenness_centrality(g, normalized=True, weight=None)
     assert ours.keys() == reference.keys()
-    assert ours == pytest.approx(reference, abs=1e-12)
+    assert ours == pytest.approx(reference, rel=1e-9, abs=1e-15)  # scores keep 10 significant digits
 
 
-def test_sampled_above_the_budget_with_k_from_the_formula():
-    g = nx.barabasi_albert_graph(3_000, 2, seed=1)  # no leaves: 3,000 nodes, 5,996 edges
+@pytest.mark.parametrize(
+    ("engine", "budget"),
+    [("networkx", centrality.BETWEENNESS_BUDGET), ("igraph", centrality.IGRAPH_BETWEENNESS_BUDGET)],
+)
+def test_sampled_above_the_budget_with_k_from_the_formula(engine, budget):
+    g = nx.barabasi_albert_graph(8_000 if engine == "igraph" else 3_000, 2, seed=1)  # no leaves
     cost = g.number_of_nodes() + g.number_of_edges()
-    assert _cost(g) == cost
-    plan = centrality.betweenness_plan(g)
-    assert g.number_of_nodes() * cost > centrality.BETWEENNESS_BUDGET  # so the default samples
+    assert _cost(g, engine) == cost
+    plan = centrality.betweenness_plan(g, engine=engine)
+    assert g.number_of_nodes() * cost > budget  # so the default samples
     assert plan == {
         "exact": False,
-        "k": centrality.BETWEENNESS_BUDGET // cost,
-        "budget": centrality.BETWEENNESS_BUDGET,
-        "searched": 3_000,
-        "work": centrality.BETWEENNESS_BUDGET // cost * cost,
+        "k": budget // cost,
+        "budget": budget,
+        "searched": g.number_of_nodes(),
+        "work": budget // cost * cost,
+        "engine": engine,
     }
-    assert plan["work"] <= centrality.BETWEENNESS_BUDGET
+    assert plan["work"] <= budget
+    if engine == "igraph":
+        return
     # smaller budgets, to keep the test fast: k follows the budget, never below the minimum ...
     assert centrality.betweenness_plan(g, budget=100 * cost)["k"] == 100
     assert centrality.betweenness_plan(g, budget=cost)["k"] == centrality.BETWEENNESS_MIN_SAMPLES
@@ -134,7 +157,7 @@ def test_sampled_is_accurate_on_the_real_corpus(corpus_graph):
     _, g = corpus_graph
     c = core(g)  # the graph analyse() computes betweenness on
     reference = nx.betweenness_centrality(c, normalized=True, weight=None)
-    assert centrality.betweenness(c) == pytest.approx(reference, abs=1e-12)  # exact within the default budget
+    assert centrality.betweenness(c) == pytest.approx(reference, rel=1e-9, abs=1e-15)  # exact within the budget
     budget = 100 * _cost(c)  # forces about 100 sampled sources out of ~200 searched
     plan = centrality.betweenness_plan(c, budget=budget)
     assert not plan["exact"] and plan["k"] == 100 < plan["searched"]
@@ -154,7 +177,8 @@ def test_analysis_reports_how_betweenness_was_computed(corpus_graph):
         "k": None,
         "nodes": c.number_of_nodes(),
         "searched": centrality.betweenness_plan(c)["searched"],
-        "budget": centrality.BETWEENNESS_BUDGET,
+        "budget": centrality.IGRAPH_BETWEENNESS_BUDGET,
+        "engine": "igraph",
     }
     assert reported["searched"] < reported["nodes"]  # leaves were folded
     assert analyse(g, betweenness_k=50)["betweenness"]["exact"] is False

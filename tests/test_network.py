@@ -151,3 +151,24 @@ def test_louvain_on_the_real_corpus_is_as_good_as_networkx(tmp_path):
     fast, slow = louvain(g), louvain(g, engine="networkx")
     assert modularity(g, fast) >= modularity(g, slow) - 0.01
     assert louvain(g) == fast  # deterministic
+
+
+def test_both_engines_score_the_real_corpus_alike(tmp_path):
+    """igraph (C, the build's default) and networkx give the same scores and rankings, and the
+    build's path from the projection's data gives what the networkx graph gives."""
+    from graphkit.network.analysis import analyse, analyse_projection, core
+
+    build([corpus_path()], tmp_path / "kg", actors=False, analysis=False)
+    kg = KnowledgeGraph(tmp_path / "kg")
+    fast, slow = analyse(kg.network()), analyse(kg.network(), engine="networkx")
+    assert fast["betweenness"]["exact"] and slow["betweenness"]["exact"]
+    for measure in ("degree", "pagerank", "betweenness"):
+        a, b = fast["scores"][measure], slow["scores"][measure]
+        assert a == pytest.approx(b, rel=1e-9, abs=1e-15), measure
+        ranked_a, ranked_b = (sorted(s, key=lambda v: (-s[v], v))[:200] for s in (a, b))
+        assert ranked_a == ranked_b, measure
+    parts, c = [set(c) for c in fast["communities"]], core(kg.network())
+    assert communities.modularity(c, parts) == pytest.approx(communities.modularity(c, parts, engine="networkx"))
+    with pytest.raises(ValueError, match="not a partition"):
+        communities.modularity(c, parts[1:])
+    assert analyse_projection(kg.projection()) == fast

@@ -250,3 +250,44 @@ def real_kg(tmp_path_factory):
     out = tmp_path_factory.mktemp("real-related")
     build([corpus_path()], out, actors=False)
     return out
+
+
+def test_update_reuses_embeddings_and_equals_a_full_build(tmp_path, monkeypatch):
+    """A weekly update embeds only the new texts, and its index is the full build's, bit for bit."""
+    import shutil
+
+    import numpy as np
+
+    from graphkit.search.embed import StaticEmbedder
+    from graphkit.search.related import INDEX_NPZ
+    from graphkit.store.folder import GraphFolder
+    from graphkit_testutil import corpus_path
+
+    digests = tmp_path / "digests"
+    shutil.copytree(corpus_path(), digests)
+    later = sorted(digests.glob("*.md"))[-3:]
+    held = tmp_path / "held"
+    held.mkdir()
+    for f in later:
+        f.rename(held / f.name)
+    build([digests], tmp_path / "kg", actors=False, jobs=1)
+    embedded: list[int] = []
+    encode = StaticEmbedder.encode
+
+    def counting(self, texts, **kw):
+        embedded.append(len(texts))
+        return encode(self, texts, **kw)
+
+    monkeypatch.setattr(StaticEmbedder, "encode", counting)
+    for f in later:
+        (held / f.name).rename(f)
+    assert build([digests], tmp_path / "kg", actors=False, jobs=1).added == 3
+    new_texts = embedded[-1]
+    assert 3 <= new_texts < 200  # the 3 articles and the concepts new to the graph, not ~3,000 texts
+    embedded.clear()
+    build([digests], tmp_path / "full", actors=False, jobs=1)
+    assert embedded[-1] > 10 * new_texts
+    update, full = (np.load(GraphFolder(tmp_path / d).live() / INDEX_NPZ) for d in ("kg", "full"))
+    assert update.files == full.files
+    for name in full.files:
+        assert np.array_equal(update[name], full[name]), name

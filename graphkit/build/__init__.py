@@ -32,6 +32,7 @@ from graphkit.build.stages import (
     parse_and_find,
     parse_pending,
     prepare_generation,
+    replace_graph,
     shared_graph,
     topic_layer,
     worker_init,
@@ -44,7 +45,7 @@ from graphkit.extract.topics import load_topics
 from graphkit.ingest.discover import discover
 from graphkit.ingest.mapping import Mapping, load_mapping
 from graphkit.ingest.parse import DigestError, reference_date
-from graphkit.store.files import SHARED_NT, TOPICS_NT
+from graphkit.store.files import ANALYSIS_NT, SHARED_NT, TOPICS_NT
 from graphkit.store.folder import MANIFEST_VERSION, GraphFolder, StoreError, default_store_path
 from graphkit.store.stats import ENTITY_TYPES, entity_counts, manifest_entity_counts
 
@@ -188,7 +189,8 @@ def build(
         folder.remove_stale()
         live = None if full else folder.current()
         with clock.stage("prepare"):
-            generation = prepare_generation(folder, live, changes, base)
+            keep = (SHARED_NT, TOPICS_NT, ANALYSIS_NT) if analysis else (SHARED_NT, TOPICS_NT)
+            generation = prepare_generation(folder, live, changes, base, keep)
         try:
             digests = _add_digests(
                 changes,
@@ -205,15 +207,13 @@ def build(
             writer = QuadWriter(generation, base)
             with clock.stage("shared"):
                 shared = shared_graph(digests, base)
-                (generation.nt_dir / SHARED_NT).write_bytes(shared.ntriples)
-                writer.graph(shared.ntriples, labels_graph_iri(base))
+                replace_graph(generation, writer, SHARED_NT, shared.ntriples, labels_graph_iri(base))
                 writer.flush()
             with clock.stage("topics"):
                 layer = topic_layer(shared.forms, digests, scheme, base)
-                (generation.nt_dir / TOPICS_NT).write_bytes(layer.ntriples)
+                replace_graph(generation, writer, TOPICS_NT, layer.ntriples, topics_graph_iri(base))
                 write_topics_report(generation, layer)
                 report.problems.extend(layer.problems)
-                writer.graph(layer.ntriples, topics_graph_iri(base))
                 writer.flush()
                 concepts = {**shared.concepts, **layer.concepts}
             with clock.stage("network"):
@@ -226,7 +226,12 @@ def build(
                     network["fragments"].values(), {c: (v[0], v[1]) for c, v in concepts.items()}, layer.links
                 )
                 index = IndexJob(
-                    projection, network["texts"], generation, embedder, parallel=jobs > 1 and PARALLEL_INDEX
+                    projection,
+                    network["texts"],
+                    generation,
+                    embedder,
+                    parallel=jobs > 1 and PARALLEL_INDEX,
+                    live=live,
                 )
                 if index.parallel:
                     # The index process has its own copy: drop the fragments and texts here before
@@ -236,7 +241,7 @@ def build(
                 try:
                     with clock.stage("analysis"):
                         text = analysis_stage(projection, generation, base)
-                        writer.graph(text, analysis_graph_iri(base))
+                        replace_graph(generation, writer, ANALYSIS_NT, text, analysis_graph_iri(base))
                         writer.flush()
                     with clock.stage("index"):  # with two cores: only the wait for the index process
                         index.wait()

@@ -11,6 +11,8 @@ Examples
 
 from __future__ import annotations
 
+from graphkit.network.engine import Numbered, check_engine, load_igraph, numbered
+
 SEED = 42
 #: Node types whose members name a community (most central first).
 LABEL_TYPES = ("topic", "theme", "technology")
@@ -21,7 +23,7 @@ def louvain(g, *, seed: int = SEED, resolution: float = 1.0, engine: str = "igra
 
     Parameters
     ----------
-    g : networkx.Graph
+    g : networkx.Graph or graphkit.network.engine.Numbered
         Weighted (``weight`` edge attribute).
     seed : int
         Seeds the random order in which nodes are visited: same graph, same communities.
@@ -29,59 +31,76 @@ def louvain(g, *, seed: int = SEED, resolution: float = 1.0, engine: str = "igra
     engine : {"igraph", "networkx"}
         igraph's multilevel algorithm (C, 30-40x faster: 0.3 s instead of 11 s on the core of
         10,000 digests) or networkx's, which finds partitions of the same modularity. Nodes are
-        handed to igraph in sorted order, so the result does not depend on insertion order.
+        handed to either in sorted order, so the result does not depend on insertion order.
     """
-    if g.number_of_nodes() == 0:
+    check_engine(engine)
+    num = numbered(g)
+    if not num.nodes:
         return []
     if engine == "networkx":
         import networkx as nx
 
-        parts = nx.community.louvain_communities(g, weight="weight", resolution=resolution, seed=seed)
-    elif engine == "igraph":
-        parts = _louvain_igraph(g, seed, resolution)
+        parts = nx.community.louvain_communities(_networkx(num), weight="weight", resolution=resolution, seed=seed)
     else:
-        raise ValueError(f"unknown engine {engine!r}: igraph or networkx")
-    return sorted((set(p) for p in parts), key=lambda p: (-len(p), min(map(str, p))))
+        parts = _louvain_igraph(num, seed, resolution)
+    named = [{num.nodes[i] for i in p} for p in parts]
+    return sorted(named, key=lambda p: (-len(p), min(map(str, p))))
 
 
-def _louvain_igraph(g, seed: int, resolution: float) -> list[set]:
+def _networkx(num: Numbered):
+    import networkx as nx
+
+    h = nx.Graph()
+    h.add_nodes_from(range(len(num.nodes)))
+    h.add_weighted_edges_from(num.edges)
+    return h
+
+
+def _louvain_igraph(num: Numbered, seed: int, resolution: float) -> list[list[int]]:
     import random
 
-    import igraph
-
-    nodes = sorted(g.nodes(), key=str)
-    index = {n: i for i, n in enumerate(nodes)}
-    edges = sorted(
-        (min(index[u], index[v]), max(index[u], index[v]), float(d.get("weight", 1.0)))
-        for u, v, d in g.edges(data=True)
-    )
-    h = igraph.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges], edge_attrs={"weight": [w for *_, w in edges]})
+    igraph = load_igraph()
     # igraph draws from a process-wide generator: a private seeded one for this call only.
     igraph.set_random_number_generator(random.Random(seed))
     try:
-        membership = h.community_multilevel(weights="weight", resolution=resolution).membership
+        membership = num.igraph().community_multilevel(weights="weight", resolution=resolution).membership
     finally:
         igraph.set_random_number_generator(random)
-    parts: dict[int, set] = {}
-    for n, c in zip(nodes, membership):
-        parts.setdefault(c, set()).add(n)
+    parts: dict[int, list[int]] = {}
+    for i, c in enumerate(membership):
+        parts.setdefault(c, []).append(i)
     return list(parts.values())
 
 
-def modularity(g, communities: list[set]) -> float:
-    """Weighted modularity of a partition."""
-    import networkx as nx
-
-    if g.number_of_edges() == 0:
+def modularity(g, communities: list[set], *, engine: str = "igraph") -> float:
+    """Weighted modularity of a partition (igraph's C code or networkx's; the same formula)."""
+    check_engine(engine)
+    num = numbered(g)
+    if not num.edges:
         return 0.0
-    return nx.community.modularity(g, communities, weight="weight")
+    if engine == "networkx":
+        import networkx as nx
+
+        index = {v: i for i, v in enumerate(num.nodes)}
+        return nx.community.modularity(_networkx(num), [{index[v] for v in p} for p in communities], weight="weight")
+    membership = [-1] * len(num.nodes)
+    index = {v: i for i, v in enumerate(num.nodes)}
+    for c, members in enumerate(communities):
+        for v in members:
+            if v not in index or membership[index[v]] >= 0:
+                raise ValueError(f"not a partition of the graph: {v!r} is not in it, or in two communities")
+            membership[index[v]] = c
+    if -1 in membership:
+        raise ValueError(f"not a partition of the graph: {num.nodes[membership.index(-1)]!r} is in no community")
+    return float(f"{num.igraph().modularity(membership, weights='weight'):.10g}")
 
 
 def describe(g, communities: list[set], scores: dict, *, top: int = 5) -> list[dict]:
     """Summaries of communities: id, size, members per type, label, top members.
 
-    ``scores`` ranks members (PageRank, usually). The label joins the most central themes and
-    technologies; a community with none is labelled by its most central member.
+    ``g`` is a networkx graph, or any object whose ``nodes[n]`` gives a node's ``type`` and
+    ``label``. ``scores`` ranks members (PageRank, usually). The label joins the most central
+    themes and technologies; a community with none is labelled by its most central member.
     """
     out = []
     for i, members in enumerate(communities):

@@ -32,6 +32,7 @@ The index (sparse matrices, embeddings) is built once per build and saved next t
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
@@ -187,7 +188,7 @@ def _count_matrix(docs: list[str], vocab: dict[str, int]):
 # -- building -------------------------------------------------------------------------------------
 
 
-def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[dict, dict]:
+def build_index(data: dict, texts: dict[str, str], embedder="static", previous=None) -> tuple[dict, dict]:
     """The related-items index of a projection: (JSON-able metadata, numpy arrays).
 
     Parameters
@@ -199,6 +200,10 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
     embedder : str, Embedder or None
         What gives the semantic evidence: a spec for :func:`graphkit.search.embed.load_embedder`
         (``"static"``, the shipped model, by default), an embedder, or None for none.
+    previous : RelatedIndex, optional
+        The index of the graph being updated: texts it embedded with the same static embedder
+        are not embedded again (a static embedding depends on its text alone, so the result is
+        the same bit for bit; a weekly update then embeds only the new digests).
 
     Examples
     --------
@@ -280,6 +285,7 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
     emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
     sem_of = np.full(n, -1, dtype=np.int64)
     sem = np.zeros((0, 0), dtype=np.float16)
+    sem_key = np.zeros(0, dtype=np.int64)
     if emb is not None:
         which = [i for i in range(n) if types[i] == "article" or types[i] in CONCEPT_WEIGHTS]
         docs = []
@@ -292,7 +298,7 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
                 docs.append(". ".join([labels[i], summary, ", ".join(named)]))
             else:
                 docs.append(labels[i])
-        sem = emb.encode(docs).astype(np.float16)
+        sem, sem_key = _embed(emb, docs, previous)
         sem_of[which] = np.arange(len(which))
     meta = {
         "version": INDEX_VERSION,
@@ -304,6 +310,7 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
         "keys": [_row_key(x) if t in ROW_TYPES else label_key(x) for x, t in zip(labels, types)],
         "vocab": sorted(vocab, key=vocab.__getitem__),
         "embedder": embedder if isinstance(embedder, str) else getattr(emb, "name", None),
+        "embedder_name": getattr(emb, "name", None),
     }
     arrays = {
         "article": article,
@@ -316,8 +323,44 @@ def build_index(data: dict, texts: dict[str, str], embedder="static") -> tuple[d
         "ctx_indptr": ctx.indptr,
         "sem": sem,
         "sem_of": sem_of,
+        "sem_key": sem_key,
     }
     return meta, arrays
+
+
+def _text_key(text: str) -> int:
+    """A 64-bit digest of an embedded text: what says it was embedded before."""
+    return int.from_bytes(
+        hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=8).digest(), "big", signed=True
+    )
+
+
+def _embed(emb, docs: list[str], previous) -> tuple:
+    """``(vectors as float16, their texts' keys)``; vectors of the ``previous`` index reused for
+    texts it embedded with the same static embedder."""
+    import numpy as np
+
+    from graphkit.search.embed import StaticEmbedder
+
+    keys = np.fromiter(map(_text_key, docs), dtype=np.int64, count=len(docs))
+    known: dict[int, int] = {}
+    if (
+        isinstance(emb, StaticEmbedder)
+        and previous is not None
+        and previous.embedder_name == emb.name
+        and previous.sem_key is not None
+        and len(previous.sem_key) == len(previous.sem)
+    ):
+        known = {k: i for i, k in enumerate(previous.sem_key.tolist())}
+    if not known:
+        return emb.encode(docs).astype(np.float16), keys
+    old = np.fromiter((known.get(k, -1) for k in keys.tolist()), dtype=np.int64, count=len(docs))
+    sem = np.empty((len(docs), previous.sem.shape[1]), dtype=np.float16)
+    sem[old >= 0] = previous.sem[old[old >= 0]]
+    new = np.flatnonzero(old < 0)
+    if len(new):
+        sem[new] = emb.encode([docs[i] for i in new]).astype(np.float16)
+    return sem, keys
 
 
 def _l2_rows(m):
@@ -368,7 +411,9 @@ class RelatedIndex:
         self.ctx = sparse.csr_matrix((arrays["ctx_data"], arrays["ctx_indices"], arrays["ctx_indptr"]), shape=(n, n))
         self.sem = arrays["sem"]
         self.sem_of = arrays["sem_of"]
+        self.sem_key = arrays.get("sem_key")
         self.embedder_spec = meta.get("embedder")
+        self.embedder_name = meta.get("embedder_name")
         self.keys: list[str] = meta["keys"]
         self.weights = dict(WEIGHTS)
 

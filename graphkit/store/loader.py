@@ -25,18 +25,36 @@ class Loader:
         self.thread.start()
 
     def _run(self) -> None:
-        while (data := self.queue.get()) is not None:
+        while (item := self.queue.get()) is not None:
+            remove, data = item
             if self.error is None:
                 try:
-                    self.store.bulk_load(data, format=self.format)
+                    if remove:
+                        self._remove(data)
+                    else:
+                        self.store.bulk_load(data, format=self.format)
                 except BaseException as exc:
                     self.error = exc
 
+    def _remove(self, data: bytes) -> None:
+        from pyoxigraph import parse
+
+        for quad in parse(data, format=self.format):
+            self.store.remove(quad)
+
     def put(self, data: bytes) -> None:
         """Queue a batch of N-Quads (blocks while two batches are already waiting)."""
+        self._put((False, data))
+
+    def remove(self, data: bytes) -> None:
+        """Queue N-Quads to remove from the store, in order with the batches to load: a bulk load
+        must not run beside other writes."""
+        self._put((True, data))
+
+    def _put(self, item: tuple[bool, bytes]) -> None:
         if self.error is not None:
             raise self.error
-        self.queue.put(data)
+        self.queue.put(item)
 
     def close(self, raise_error: bool = True) -> None:
         """Wait for every queued batch; re-raise the loader's error unless told not to."""

@@ -303,19 +303,21 @@ def analyse_projection(sub: dict, *, measures: tuple[str, ...] = ("pagerank",), 
     from graphkit.network import centrality
     from graphkit.network import communities as comm
     from graphkit.network.analysis import core
+    from graphkit.network.engine import numbered
     from graphkit.network.project import to_networkx
 
     c = core(to_networkx(sub))
+    num = numbered(c)  # numbered once for every measure
     scores = {"degree": centrality.degree(c)}
     if "pagerank" in measures or communities:
-        scores["pagerank"] = centrality.pagerank(c)
+        scores["pagerank"] = centrality.pagerank(num)
     if "betweenness" in measures:
-        scores["betweenness"] = centrality.betweenness(c)
+        scores["betweenness"] = centrality.betweenness(num)
     out = {"nodes": {n: [t, c.nodes[n].get("label", n)] for n, t in sorted(c.nodes(data="type"))}, "scores": scores}
     if communities:
-        parts = comm.louvain(c)
+        parts = comm.louvain(num)
         out["communities"] = [sorted(p) for p in parts]
-        out["modularity"] = comm.modularity(c, parts)
+        out["modularity"] = comm.modularity(num, parts)
     return out
 
 
