@@ -148,7 +148,7 @@ def test_unknown_iri_and_unknown_name(kg):
 
 
 def test_index_built_on_first_use_without_build_time_analysis(tmp_path):
-    from graphkit.search.related import INDEX_NPZ
+    from graphkit.search.related import INDEX_JSON, INDEX_NPZ
     from graphkit.store.folder import GraphFolder
 
     write_corpus(tmp_path)
@@ -259,7 +259,7 @@ def test_update_reuses_embeddings_and_equals_a_full_build(tmp_path, monkeypatch)
     import numpy as np
 
     from graphkit.search.embed import StaticEmbedder
-    from graphkit.search.related import INDEX_NPZ
+    from graphkit.search.related import INDEX_JSON, INDEX_NPZ
     from graphkit.store.folder import GraphFolder
     from graphkit_testutil import corpus_path
 
@@ -291,3 +291,5 @@ def test_update_reuses_embeddings_and_equals_a_full_build(tmp_path, monkeypatch)
     assert update.files == full.files
     for name in full.files:
         assert np.array_equal(update[name], full[name]), name
+    metas = [(GraphFolder(tmp_path / d).live() / INDEX_JSON).read_bytes() for d in ("kg", "full")]
+    assert metas[0] == metas[1]

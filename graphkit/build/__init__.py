@@ -28,7 +28,7 @@ from graphkit.build.stages import (
     find_actors,
     manifest_entry,
     map_one,
-    network_cache,
+    network_data,
     parse_and_find,
     parse_pending,
     prepare_generation,
@@ -36,6 +36,7 @@ from graphkit.build.stages import (
     shared_graph,
     topic_layer,
     worker_init,
+    write_network_cache,
     write_topics_report,
 )
 from graphkit.core.iris import analysis_graph_iri, labels_graph_iri, topics_graph_iri
@@ -216,38 +217,43 @@ def build(
                 report.problems.extend(layer.problems)
                 writer.flush()
                 concepts = {**shared.concepts, **layer.concepts}
-            with clock.stage("network"):
-                network = network_cache(generation, digests, concepts, layer.links)
-            if analysis:
-                # Analysis and the related-items index run while the loader thread still stores.
-                from graphkit.network.project import assemble
+            index: IndexJob | None = None
+            try:
+                with clock.stage("network"):
+                    network = network_data(generation, digests, concepts, layer.links)
+                    if analysis:
+                        # The projection first: the related-items index (in a process of its own
+                        # with two cores) then starts while this one writes the cache and analyses.
+                        from graphkit.network.project import assemble
 
-                projection = assemble(
-                    network["fragments"].values(), {c: (v[0], v[1]) for c, v in concepts.items()}, layer.links
-                )
-                index = IndexJob(
-                    projection,
-                    network["texts"],
-                    generation,
-                    embedder,
-                    parallel=jobs > 1 and PARALLEL_INDEX,
-                    live=live,
-                )
-                if index.parallel:
-                    # The index process has its own copy: drop the fragments and texts here before
-                    # the analysis builds its graph (the build's memory peak).
-                    del network
-                    generation.fragments.clear()
-                try:
+                        projection = assemble(
+                            network["fragments"].values(), {c: (v[0], v[1]) for c, v in concepts.items()}, layer.links
+                        )
+                        index = IndexJob(
+                            projection,
+                            network["texts"],
+                            generation,
+                            embedder,
+                            parallel=jobs > 1 and PARALLEL_INDEX,
+                            live=live,
+                        )
+                    write_network_cache(generation, network)
+                if index is not None:
+                    if index.parallel:
+                        # The index process has its own copy: drop the fragments and texts here
+                        # before the analysis builds its graph (the build's memory peak).
+                        del network
+                        generation.fragments.clear()
                     with clock.stage("analysis"):
                         text = analysis_stage(projection, generation, base)
                         replace_graph(generation, writer, ANALYSIS_NT, text, analysis_graph_iri(base))
                         writer.flush()
                     with clock.stage("index"):  # with two cores: only the wait for the index process
                         index.wait()
-                except BaseException:
+            except BaseException:
+                if index is not None:
                     index.cancel()
-                    raise
+                raise
             with clock.stage("store", announce=False):
                 generation.close()
             with clock.stage("publish"):

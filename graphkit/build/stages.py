@@ -450,25 +450,35 @@ def write_topics_report(generation: Generation, layer: TopicLayer) -> None:
 # -- network cache, analysis, index -----------------------------------------------------------------
 
 
-def network_cache(
+def network_data(
     generation: Generation, digests: dict[str, dict], concepts: dict[str, list[str]], links: dict[str, list[str]]
 ) -> dict:
-    """Write the projection cache of the generation; returns ``{"fragments", "concepts"}``.
+    """The projection cache of the generation: ``{"fragments", "concepts", "links", "texts"}``
+    (the texts taken out of the fragments); :func:`write_network_cache` writes it."""
+    fragments = generation.fragments
+    texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
+    return {
+        "fragments": {did: fragments[did] for did in sorted(digests)},
+        "concepts": concepts,
+        "links": links,
+        "texts": texts,
+    }
+
+
+def write_network_cache(generation: Generation, network: dict) -> None:
+    """Write :func:`network_data` into the generation.
 
     Texts (descriptions, summaries) are only read by `related`: a file of their own keeps the
     projection small and quick to load for everything else.
     """
-    fragments = generation.fragments
-    texts = {did: fragments[did].pop("text", {}) for did in sorted(digests)}
-    network = {"fragments": {did: fragments[did] for did in sorted(digests)}, "concepts": concepts, "links": links}
+    cached = {k: network[k] for k in ("fragments", "concepts", "links")}
     atomic_write(
-        generation.path / NETWORK_FILE, json.dumps(network, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        generation.path / NETWORK_FILE, json.dumps(cached, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     )
     atomic_write(
-        generation.path / TEXTS_FILE, json.dumps(texts, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        generation.path / TEXTS_FILE,
+        json.dumps(network["texts"], ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     )
-    network["texts"] = texts
-    return network
 
 
 def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes:
@@ -496,7 +506,7 @@ def index_stage(
     previous = None
     if live is not None:
         with contextlib.suppress(OSError, ValueError, KeyError):  # none, or of another version
-            previous = RelatedIndex.load(live)
+            previous = RelatedIndex.load(live, counts=True)
     all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
     save_index(folder, *build_index(projection, all_texts, embedder=embedder or "static", previous=previous))
 

@@ -243,14 +243,13 @@ def build_index(data: dict, texts: dict[str, str], embedder="static", previous=N
         lst.sort()
     # text: each node's own words once (label, description); an article then gathers its
     # fields' counts with their weights, as sparse products rather than Python loops.
-    vocab: dict[str, int] = {}
-    lab = _count_matrix(labels, vocab)
-    txt = _count_matrix([texts.get(iri, "") for iri in iris], vocab)
-    shape = (n, len(vocab))
-    own_labels = sparse.csr_matrix((lab[2], (lab[0], lab[1])), shape=shape, dtype=np.float64)
-    own_texts = sparse.csr_matrix((txt[2], (txt[0], txt[1])), shape=shape, dtype=np.float64)
-    own_labels.sum_duplicates()
-    own_texts.sum_duplicates()
+    label_counts = _counts(labels, previous.counts("label") if previous is not None else None)
+    text_counts = _counts(
+        [texts.get(iri, "") for iri in iris], previous.counts("text") if previous is not None else None
+    )
+    terms = sorted(set(label_counts.terms) | set(text_counts.terms))  # the same order however built
+    vocab = {t: i for i, t in enumerate(terms)}
+    own_labels, own_texts = label_counts.matrix(vocab), text_counts.matrix(vocab)
 
     def incidence(members: dict[int, list[int]]) -> sparse.csr_matrix:
         r = [a for a in sorted(members) for _ in members[a]]
@@ -307,7 +306,7 @@ def build_index(data: dict, texts: dict[str, str], embedder="static", previous=N
         "labels": labels,
         # Names are matched on their merge key; table rows (most of the nodes) on their folded
         # words only, which is 10x cheaper to compute and enough for a name typed back.
-        "keys": [_row_key(x) if t in ROW_TYPES else label_key(x) for x, t in zip(labels, types)],
+        "keys": _name_keys(iris, types, labels, previous),
         "vocab": sorted(vocab, key=vocab.__getitem__),
         "embedder": embedder if isinstance(embedder, str) else getattr(emb, "name", None),
         "embedder_name": getattr(emb, "name", None),
@@ -324,8 +323,93 @@ def build_index(data: dict, texts: dict[str, str], embedder="static", previous=N
         "sem": sem,
         "sem_of": sem_of,
         "sem_key": sem_key,
+        **label_counts.arrays("label", vocab),
+        **text_counts.arrays("text", vocab),
     }
     return meta, arrays
+
+
+@dataclass
+class _Counts:
+    """Term counts of texts: ``counts`` (a CSR matrix, one row per text) over ``terms``, and each
+    text's key (:func:`_text_key`), by which an update finds the rows it can take as they are."""
+
+    counts: object  # scipy.sparse.csr_matrix
+    terms: list[str]
+    keys: object  # numpy int64 array
+
+    def matrix(self, vocab: dict[str, int]):
+        """The counts as float64, columns renumbered to ``vocab``."""
+        import numpy as np
+        from scipy import sparse
+
+        to = np.fromiter((vocab[t] for t in self.terms), dtype=np.int64, count=len(self.terms))
+        m = self.counts.tocoo()
+        out = sparse.csr_matrix(
+            (m.data.astype(np.float64), (m.row, to[m.col])), shape=(self.counts.shape[0], len(vocab))
+        )
+        out.sum_duplicates()
+        out.sort_indices()
+        return out
+
+    def arrays(self, name: str, vocab: dict[str, int]) -> dict:
+        """What the index saves of them (counts over the index's vocabulary)."""
+        import numpy as np
+
+        m = self.matrix(vocab)
+        return {
+            f"{name}_counts_data": m.data.astype(np.int32),
+            f"{name}_counts_indices": m.indices.astype(np.int32),
+            f"{name}_counts_indptr": m.indptr,
+            f"{name}_key": self.keys,
+        }
+
+
+def _counts(docs: list[str], previous: _Counts | None) -> _Counts:
+    """Term counts of ``docs``; the rows of ``previous`` (an update's live index) are taken for the
+    texts it has already counted, so only new texts are tokenised (most of the index's time)."""
+    import numpy as np
+    from scipy import sparse
+
+    keys = np.fromiter(map(_text_key, docs), dtype=np.int64, count=len(docs))
+    old = np.full(len(docs), -1, dtype=np.int64)
+    if previous is not None:
+        known = {k: i for i, k in enumerate(previous.keys.tolist())}
+        old = np.fromiter((known.get(k, -1) for k in keys.tolist()), dtype=np.int64, count=len(docs))
+    new = np.flatnonzero(old < 0)
+    local: dict[str, int] = {}
+    rows, cols, vals = _count_matrix([docs[i] for i in new], local)
+    new_terms = sorted(local, key=local.__getitem__)
+    if previous is None or len(new) == len(docs):
+        m = sparse.csr_matrix((vals, (new[rows], cols)), shape=(len(docs), len(new_terms)))
+        return _Counts(m, new_terms, keys)
+    taken = np.flatnonzero(old >= 0)
+    part = previous.counts[old[taken]].tocoo()
+    terms = sorted(set(new_terms) | {previous.terms[c] for c in np.unique(part.col).tolist()})
+    column = {t: i for i, t in enumerate(terms)}
+    old_to = np.fromiter((column.get(t, -1) for t in previous.terms), dtype=np.int64, count=len(previous.terms))
+    new_to = np.fromiter((column[t] for t in new_terms), dtype=np.int64, count=len(new_terms))
+    m = sparse.csr_matrix(
+        (
+            np.concatenate([part.data.astype(np.float64), vals]),
+            (np.concatenate([taken[part.row], new[rows]]), np.concatenate([old_to[part.col], new_to[cols]])),
+        ),
+        shape=(len(docs), len(terms)),
+    )
+    return _Counts(m, terms, keys)
+
+
+def _name_keys(iris: list[str], types: list[str], labels: list[str], previous) -> list[str]:
+    """Each item's name as matched by :meth:`RelatedIndex.resolve`; those of ``previous`` are
+    taken for the items it has under the same IRI, type and label."""
+    known = {}
+    if previous is not None:
+        known = {(i, t, x): k for i, t, x, k in zip(previous.iris, previous.types, previous.labels, previous.keys)}
+    out = []
+    for iri, t, x in zip(iris, types, labels):
+        k = known.get((iri, t, x))
+        out.append(k if k is not None else _row_key(x) if t in ROW_TYPES else label_key(x))
+    return out
 
 
 def _text_key(text: str) -> int:
@@ -412,18 +496,36 @@ class RelatedIndex:
         self.sem = arrays["sem"]
         self.sem_of = arrays["sem_of"]
         self.sem_key = arrays.get("sem_key")
+        self._arrays = arrays
         self.embedder_spec = meta.get("embedder")
         self.embedder_name = meta.get("embedder_name")
         self.keys: list[str] = meta["keys"]
         self.weights = dict(WEIGHTS)
 
+    def counts(self, name: str) -> _Counts | None:
+        """The term counts of the labels (``"label"``) or texts (``"text"``) the index was built
+        from; None for an index saved without them."""
+        from scipy import sparse
+
+        a = self._arrays
+        if f"{name}_counts_data" not in a:
+            return None
+        m = sparse.csr_matrix(
+            (a[f"{name}_counts_data"], a[f"{name}_counts_indices"], a[f"{name}_counts_indptr"]),
+            shape=(len(a[f"{name}_key"]), len(self.terms)),
+        )
+        return _Counts(m, self.terms, a[f"{name}_key"])
+
     @classmethod
-    def load(cls, folder: Path) -> RelatedIndex:
+    def load(cls, folder: Path, *, counts: bool = False) -> RelatedIndex:
+        """The index saved in ``folder``; ``counts`` also loads the term counts (for an update,
+        see :meth:`counts`), which queries do not need."""
         import numpy as np
 
         meta = json.loads((folder / INDEX_JSON).read_text("utf-8"))
         with np.load(folder / INDEX_NPZ) as arrays:
-            return cls(meta, {k: arrays[k] for k in arrays.files})
+            wanted = [k for k in arrays.files if counts or "_counts_" not in k]
+            return cls(meta, {k: arrays[k] for k in wanted})
 
     # -- lookup -----------------------------------------------------------------------------------
 
