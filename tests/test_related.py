@@ -148,7 +148,7 @@ def test_unknown_iri_and_unknown_name(kg):
 
 
 def test_index_built_on_first_use_without_build_time_analysis(tmp_path):
-    from graphkit.search.related import INDEX_JSON, INDEX_NPZ
+    from graphkit.search.related import INDEX_NPZ
     from graphkit.store.folder import GraphFolder
 
     write_corpus(tmp_path)
