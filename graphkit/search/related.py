@@ -39,6 +39,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from graphkit.core.normalize import label_key
 
@@ -334,9 +335,9 @@ class _Counts:
     """Term counts of texts: ``counts`` (a CSR matrix, one row per text) over ``terms``, and each
     text's key (:func:`_text_key`), by which an update finds the rows it can take as they are."""
 
-    counts: object  # scipy.sparse.csr_matrix
+    counts: Any  # scipy.sparse.csr_matrix
     terms: list[str]
-    keys: object  # numpy int64 array
+    keys: Any  # numpy int64 array
 
     def matrix(self, vocab: dict[str, int]):
         """The counts as float64, columns renumbered to ``vocab``."""
