@@ -65,8 +65,8 @@ def pagerank(g, alpha: float = 0.85, *, engine: str = "igraph") -> dict:
     """Weighted PageRank (edge ``weight`` attribute), summing to 1.
 
     Power iteration to a tolerance of 1e-8, as networkx does. ``engine="igraph"`` (the fast path)
-    iterates on a scipy sparse matrix built straight from the numbered edges (0.1 s instead of
-    1.4 s at 10,000 digests, most of networkx's time going into converting its graph); igraph's
+    iterates with numpy straight on the numbered edges (0.1 s instead of 1.4 s at 10,000
+    digests, most of networkx's time going into converting its graph); igraph's
     own PageRank solvers are not used because two calls on the same graph differ in the last
     digits. Scores are rounded to 10 significant digits, so both engines rank equal nodes equal
     (ties then break by IRI).
@@ -97,26 +97,25 @@ def pagerank(g, alpha: float = 0.85, *, engine: str = "igraph") -> dict:
 
 def _pagerank_sparse(n: int, edges: list[tuple[int, int, float]], alpha: float, tol: float, max_iter: int) -> list:
     """networkx's power iteration (uniform teleport, dangling nodes spread uniformly) on an
-    undirected weighted graph given as ``(i, j, w)`` edges."""
+    undirected weighted graph given as ``(i, j, w)`` edges, with numpy alone (importing scipy
+    costs more than the iterations here)."""
     import numpy as np
-    import scipy.sparse as sp
 
     if edges:
         i, j, w = (np.asarray(col) for col in zip(*edges, strict=True))
-        rows, cols, data = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([w, w]).astype(float)
+        src, dst, weight = np.concatenate([i, j]), np.concatenate([j, i]), np.concatenate([w, w]).astype(float)
     else:
-        rows = cols = np.zeros(0, dtype=int)
-        data = np.zeros(0)
-    a = sp.csr_array((data, (rows, cols)), shape=(n, n))
-    strength = np.asarray(a.sum(axis=1)).ravel()
+        src = dst = np.zeros(0, dtype=np.int64)
+        weight = np.zeros(0)
+    strength = np.bincount(src, weights=weight, minlength=n)
     dangling = strength == 0
-    inverse = np.divide(1.0, strength, out=np.zeros(n), where=~dangling)
-    m = sp.diags_array(inverse) @ a
+    share = weight / np.where(dangling, 1.0, strength)[src]  # the part of src's score each edge carries
     x = np.full(n, 1.0 / n)
     teleport = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         last = x
-        x = alpha * (x @ m + x[dangling].sum() * teleport) + (1 - alpha) * teleport
+        x = alpha * (np.bincount(dst, weights=x[src] * share, minlength=n) + x[dangling].sum() * teleport)
+        x += (1 - alpha) * teleport
         if np.abs(x - last).sum() < n * tol:
             return (x / x.sum()).tolist()
     raise RuntimeError(f"PageRank did not converge in {max_iter} iterations")
