@@ -262,14 +262,13 @@ class KnowledgeGraph:
 
     def network_cache(self) -> tuple[dict, dict, dict] | None:
         """The build's per-digest projection fragments, merged concepts and topic links
-        (``network.json``): ``(fragments by digest id, {concept IRI: [type, label]}, {concept IRI:
+        (:mod:`graphkit.store.netcache`): ``(fragments by digest id, {concept IRI: [type, label]}, {concept IRI:
         [topic IRI, ...]})``, or None without a cache."""
-        from graphkit.store.files import NETWORK_FILE
+        from graphkit.store.netcache import read_network
 
         gen = GraphFolder(self.path).live()
         try:
-            data = json.loads((gen / NETWORK_FILE).read_text("utf-8"))
-            return data["fragments"], data["concepts"], data.get("links", {})
+            return read_network(gen)
         except (OSError, ValueError, TypeError, KeyError):
             return None
 

@@ -331,7 +331,7 @@ def test_parallel_parse_gives_the_same_graph(tmp_path, monkeypatch):
     assert names == sorted(p.name for p in (g2 / "nt").iterdir()) and len(names) > 70
     for name in names:
         assert (g1 / "nt" / name).read_bytes() == (g2 / "nt" / name).read_bytes(), name
-    for name in ("network.json", "texts.json", "analysis.json", "topics.json", "related.json"):
+    for name in ("network.json", "fragments.jsonl", "texts.jsonl", "analysis.json", "topics.json", "related.json"):
         assert (g1 / name).read_bytes() == (g2 / name).read_bytes(), name
     import numpy as np
 
@@ -360,3 +360,37 @@ def test_a_failing_index_process_fails_the_build_and_keeps_the_graph(tmp_path, m
     with pytest.raises(RuntimeError, match="related-items index failed: ValueError: boom"):
         gb.build([src], tmp_path / "kg", jobs=2)
     assert GraphFolder(tmp_path / "kg").current() == before
+
+
+def test_update_writes_the_caches_a_full_build_writes(tmp_path, corpus_copy):
+    """An update copies unchanged digests' cache lines as read; the files equal a full build's,
+    and a graph whose cache is one JSON document (older builds) is updated too."""
+    import json
+
+    from graphkit.store.folder import GraphFolder
+
+    out = tmp_path / "kg"
+    later = sorted(corpus_copy.glob("*.md"))[-2:]
+    aside = tmp_path / "aside"
+    aside.mkdir()
+    for f in later:
+        f.rename(aside / f.name)
+    build([corpus_copy], out, actors=False)
+    # the previous generation as an older graphkit wrote it: one network.json, one texts.json
+    live = GraphFolder(out).current()
+    head = json.loads((live / "network.json").read_text("utf-8"))
+    frags = [json.loads(line) for line in (live / "fragments.jsonl").read_text("utf-8").splitlines()]
+    texts = [json.loads(line) for line in (live / "texts.jsonl").read_text("utf-8").splitlines()]
+    (live / "network.json").write_text(json.dumps({**head, "fragments": dict(frags)}), "utf-8")
+    (live / "texts.json").write_text(json.dumps(dict(texts)), "utf-8")
+    (live / "fragments.jsonl").unlink()
+    (live / "texts.jsonl").unlink()
+    for f in later:
+        (aside / f.name).rename(f)
+    assert build([corpus_copy], out, actors=False).added == 2
+    sorted(corpus_copy.glob("*.md"))[0].unlink()  # then a removal, from the line cache
+    assert build([corpus_copy], out, actors=False).removed == 1
+    build([corpus_copy], tmp_path / "full", actors=False)
+    g1, g2 = GraphFolder(out).current(), GraphFolder(tmp_path / "full").current()
+    for name in ("network.json", "fragments.jsonl", "texts.jsonl", "analysis.json", "related.json"):
+        assert (g1 / name).read_bytes() == (g2 / name).read_bytes(), name

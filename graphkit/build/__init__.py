@@ -238,6 +238,8 @@ def build(
                             live=live,
                         )
                     write_network_cache(generation, network)
+                    generation.raw_fragments.clear()
+                    generation.raw_texts.clear()
                 if index is not None:
                     if index.parallel:
                         # The index process has its own copy: drop the fragments and texts here

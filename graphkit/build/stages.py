@@ -39,6 +39,7 @@ from graphkit.ingest.model import Digest, Problem
 from graphkit.ingest.parse import DigestError, digest_id_for, parse_bytes
 from graphkit.store.files import (
     ANALYSIS_FILE,
+    FRAGMENTS_FILE,
     NETWORK_FILE,
     NT_CACHE,
     ONTOLOGY_NT,
@@ -148,6 +149,9 @@ class Generation:
     #: The live generation's N-Triples cache when the store is a copy of its store: the
     #: corpus-wide graphs kept in the copy are then replaced line by line (:func:`replace_graph`).
     live_nt: Path | None = None
+    #: Cache lines of the digests kept from the live generation, written back unchanged.
+    raw_fragments: dict[str, bytes] = field(default_factory=dict)
+    raw_texts: dict[str, bytes] = field(default_factory=dict)
 
     def close(self, raise_error: bool = True) -> None:
         """Wait for the loader, flush, and close the store (RocksDB) before the folder is moved.
@@ -173,16 +177,24 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
-def previous_fragments(live: Path, keep: set[str]) -> dict[str, dict]:
-    """Projection fragments (with their texts) of the digests kept from the live generation."""
+def previous_fragments(live: Path, keep: set[str]) -> tuple[dict[str, dict], dict[str, bytes], dict[str, bytes]]:
+    """Projection fragments (with their texts) of the digests kept from the live generation, and
+    their cache lines as read (written back as they are: see :mod:`graphkit.store.netcache`)."""
+    from graphkit.store.netcache import read_lines, read_network, read_texts
+
     try:
-        data = json.loads((live / NETWORK_FILE).read_text("utf-8"))
-        texts = json.loads((live / TEXTS_FILE).read_text("utf-8"))
+        if (live / FRAGMENTS_FILE).exists():
+            fragments, raw_fragments = read_lines(live / FRAGMENTS_FILE, keep)
+            texts, raw_texts = read_lines(live / TEXTS_FILE, keep)
+        else:  # a cache written as one document: read it, write lines from now on
+            fragments, raw_fragments, raw_texts = read_network(live)[0], {}, {}
+            texts = read_texts(live)
     except (OSError, ValueError):
         raise StoreError(
             f"{live / NETWORK_FILE} is missing or unreadable; rebuild with 'graphkit build --full'"
         ) from None
-    return {did: dict(frag, text=texts.get(did, {})) for did, frag in data["fragments"].items() if did in keep}
+    kept = {did: dict(frag, text=texts.get(did, {})) for did, frag in fragments.items() if did in keep}
+    return kept, raw_fragments, raw_texts
 
 
 def prepare_generation(
@@ -209,7 +221,7 @@ def prepare_generation(
             for name, graph in shared_graphs(base).items():
                 if name not in keep and name != ONTOLOGY_NT:
                     store.remove_graph(NamedNode(graph))
-            fragments = previous_fragments(live, set(changes.unchanged))
+            fragments, raw_fragments, raw_texts = previous_fragments(live, set(changes.unchanged))
             nt_dir.mkdir()
             for name in [f"{slug(did)}.nt" for did in changes.unchanged] + [ONTOLOGY_NT]:
                 _link_or_copy(live / NT_CACHE / name, nt_dir / name)
@@ -217,13 +229,22 @@ def prepare_generation(
             store = Store(str(gen / "store"))
             ontology = ontology_quads(base)
             store.extend(ontology)
-            fragments = {}
+            fragments, raw_fragments, raw_texts = {}, {}, {}
             nt_dir.mkdir()
             (nt_dir / ONTOLOGY_NT).write_bytes(quads_as_ntriples(ontology))
     except BaseException:
         shutil.rmtree(gen, ignore_errors=True)
         raise
-    return Generation(gen, store, Loader(store), nt_dir, fragments, live_nt=live / NT_CACHE if live else None)
+    return Generation(
+        gen,
+        store,
+        Loader(store),
+        nt_dir,
+        fragments,
+        live_nt=live / NT_CACHE if live else None,
+        raw_fragments=raw_fragments,
+        raw_texts=raw_texts,
+    )
 
 
 def replace_graph(generation: Generation, writer: QuadWriter, name: str, text: bytes, graph: str) -> None:
@@ -466,19 +487,16 @@ def network_data(
 
 
 def write_network_cache(generation: Generation, network: dict) -> None:
-    """Write :func:`network_data` into the generation.
+    """Write :func:`network_data` into the generation (see :mod:`graphkit.store.netcache`).
 
     Texts (descriptions, summaries) are only read by `related`: a file of their own keeps the
     projection small and quick to load for everything else.
     """
-    cached = {k: network[k] for k in ("fragments", "concepts", "links")}
-    atomic_write(
-        generation.path / NETWORK_FILE, json.dumps(cached, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    )
-    atomic_write(
-        generation.path / TEXTS_FILE,
-        json.dumps(network["texts"], ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
-    )
+    from graphkit.store.netcache import write_lines, write_network
+
+    write_lines(generation.path / FRAGMENTS_FILE, network["fragments"], generation.raw_fragments)
+    write_lines(generation.path / TEXTS_FILE, network["texts"], generation.raw_texts)
+    write_network(generation.path, network["concepts"], network["links"])
 
 
 def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes:

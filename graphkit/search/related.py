@@ -829,8 +829,8 @@ def load_index(kg) -> RelatedIndex:
     the build, else one built now (and cached beside the store for the next query)."""
     import contextlib
 
-    from graphkit.store.files import TEXTS_FILE
     from graphkit.store.folder import GraphFolder
+    from graphkit.store.netcache import read_texts
 
     gen = GraphFolder(kg.path).live()
     try:
@@ -839,7 +839,7 @@ def load_index(kg) -> RelatedIndex:
         pass
     texts: dict[str, str] = {}
     with contextlib.suppress(OSError, ValueError):
-        for per_digest in json.loads((gen / TEXTS_FILE).read_text("utf-8")).values():
+        for per_digest in read_texts(gen).values():
             texts.update(per_digest)
     meta, arrays = build_index(kg.projection(), texts)
     with contextlib.suppress(OSError):

@@ -16,10 +16,12 @@ SHARED_NT = "+shared.nt"
 ONTOLOGY_NT = "+ontology.nt"
 ANALYSIS_NT = "+analysis.nt"
 TOPICS_NT = "+topics.nt"
-#: Per-generation cache of the network projection's per-digest fragments (see network/project.py).
+#: The network projection's merged concepts and topic links (see store/netcache.py).
 NETWORK_FILE = "network.json"
-#: Per-digest texts (summaries, row descriptions) read by the related-items index.
-TEXTS_FILE = "texts.json"
+#: Per-digest projection fragments, one JSON line per digest (see network/project.py).
+FRAGMENTS_FILE = "fragments.jsonl"
+#: Per-digest texts (summaries, row descriptions) read by the related-items index, one line each.
+TEXTS_FILE = "texts.jsonl"
 #: Centrality scores and communities (see network/analysis.py).
 ANALYSIS_FILE = "analysis.json"
 #: The topic scheme's tree and how each concept was linked (see extract/topics.py), for reports.
