@@ -509,24 +509,36 @@ def analysis_stage(projection: dict, generation: Generation, base: str) -> bytes
     return text
 
 
-def index_stage(
-    projection: dict,
-    texts: dict[str, dict[str, str]],
-    folder: Path,
-    embedder: str | None = None,
-    live: Path | None = None,
-) -> None:
-    """Build and save the related-items index into a generation's ``folder`` (``embedder``: see
-    build()); the ``live`` generation's index, when there is one, lends the embeddings of the
-    texts it already has."""
-    from graphkit.search.related import RelatedIndex, build_index, save_index
+def index_stage(projection: dict, texts: dict[str, dict[str, str]], folder: Path, inputs: IndexInputs) -> None:
+    """Build and save the related-items index into a generation's ``folder``."""
+    from graphkit.search.related import build_index, save_index
 
-    previous = None
-    if live is not None:
-        with contextlib.suppress(OSError, ValueError, KeyError):  # none, or of another version
-            previous = RelatedIndex.load(live, counts=True)
     all_texts = {iri: t for per_digest in texts.values() for iri, t in per_digest.items()}
-    save_index(folder, *build_index(projection, all_texts, embedder=embedder or "static", previous=previous))
+    meta, arrays = build_index(projection, all_texts, inputs.spec, inputs.previous, model=inputs.model)
+    save_index(folder, meta, arrays)
+
+
+@dataclass
+class IndexInputs:
+    """What the index needs besides the projection: the embedder (its spec, see build(), and the
+    loaded model) and the live generation's index, which lends the embeddings and term counts of
+    the texts it already has (None for a first build, or one of another version)."""
+
+    spec: str
+    model: object
+    previous: object
+
+    @classmethod
+    def load(cls, embedder: str | None, live: Path | None) -> IndexInputs:
+        from graphkit.search.embed import load_embedder
+        from graphkit.search.related import RelatedIndex
+
+        spec = embedder or "static"
+        previous = None
+        if live is not None:
+            with contextlib.suppress(OSError, ValueError, KeyError):
+                previous = RelatedIndex.load(live, counts=True)
+        return cls(spec, load_embedder(spec), previous)
 
 
 class IndexJob:
@@ -534,7 +546,9 @@ class IndexJob:
 
     With ``parallel`` (two cores or more, on Linux) it runs in a forked process that inherits the
     projection without copying it, while this process computes the analysis: the build then pays
-    for the slower of the two, not their sum. Otherwise :meth:`wait` builds it here.
+    for the slower of the two, not their sum. Otherwise :meth:`wait` builds it here. The embedder
+    and the previous index are loaded here, before the fork: the index process is the longer of
+    the two during an update, this one has the time.
     """
 
     def __init__(
@@ -547,7 +561,8 @@ class IndexJob:
         live: Path | None = None,
     ):
         self.parallel = parallel
-        self._args: tuple | None = None if parallel else (projection, texts, generation.path, embedder, live)
+        inputs = IndexInputs.load(embedder, live)
+        self._args: tuple | None = None if parallel else (projection, texts, generation.path, inputs)
         self._proc = None
         if parallel:
             import multiprocessing
@@ -555,7 +570,7 @@ class IndexJob:
             context = multiprocessing.get_context("fork")
             self._recv, send = context.Pipe(duplex=False)
             self._proc = context.Process(
-                target=_index_child, args=(projection, texts, generation.path, embedder, live, send), daemon=True
+                target=_index_child, args=(projection, texts, generation.path, inputs, send), daemon=True
             )
             self._proc.start()
             send.close()
@@ -582,11 +597,11 @@ class IndexJob:
             self._proc.join()
 
 
-def _index_child(projection: dict, texts: dict, path: Path, embedder: str | None, live: Path | None, conn) -> None:
+def _index_child(projection: dict, texts: dict, path: Path, inputs: IndexInputs, conn) -> None:
     try:
-        # The analysis in the parent is the longer job: let it have the cores first.
+        # On a full build the analysis in the parent is the longer job: let it have the cores first.
         os.nice(5)
-        index_stage(projection, texts, path, embedder, live)
+        index_stage(projection, texts, path, inputs)
         conn.send("ok")
     except BaseException as exc:  # reported by IndexJob.wait in the parent
         conn.send(f"{type(exc).__name__}: {exc}")

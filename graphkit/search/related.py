@@ -189,7 +189,9 @@ def _count_matrix(docs: list[str], vocab: dict[str, int]):
 # -- building -------------------------------------------------------------------------------------
 
 
-def build_index(data: dict, texts: dict[str, str], embedder="static", previous=None) -> tuple[dict, dict]:
+def build_index(
+    data: dict, texts: dict[str, str], embedder="static", previous=None, *, model=None
+) -> tuple[dict, dict]:
     """The related-items index of a projection: (JSON-able metadata, numpy arrays).
 
     Parameters
@@ -205,6 +207,8 @@ def build_index(data: dict, texts: dict[str, str], embedder="static", previous=N
         The index of the graph being updated: texts it embedded with the same static embedder
         are not embedded again (a static embedding depends on its text alone, so the result is
         the same bit for bit; a weekly update then embeds only the new digests).
+    model : Embedder, optional
+        ``embedder`` already loaded (the build loads it before it forks the index process).
 
     Examples
     --------
@@ -282,7 +286,7 @@ def build_index(data: dict, texts: dict[str, str], embedder="static", previous=N
             cval.append(CONCEPT_WEIGHTS[types[c]] / math.log(2 + concept_df[c]))
     ctx = sparse.csr_matrix((cval, (crow, ccol)), shape=(n, n), dtype=np.float64)
     # semantic: articles (title, summary, keywords, themes) and concepts (their label)
-    emb = load_embedder(embedder) if isinstance(embedder, str) else embedder
+    emb = model if model is not None else load_embedder(embedder) if isinstance(embedder, str) else embedder
     sem_of = np.full(n, -1, dtype=np.int64)
     sem = np.zeros((0, 0), dtype=np.float16)
     sem_key = np.zeros(0, dtype=np.int64)
