@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 
 import pytest
 
 from graphkit.ingest.parse import parse_file
+
+# The tests' own per-user cache (see graphkit.core.cache), set before graphkit is used: a run
+# neither reads nor fills the user's ~/.cache. Subprocesses (CLI tests) inherit it.
+os.environ["GRAPHKIT_CACHE_DIR"] = tempfile.mkdtemp(prefix="graphkit-test-cache-")
 
 
 @pytest.fixture

@@ -289,3 +289,31 @@ def test_copy_of_examples_builds_with_topics(tmp_path):
     shutil.copytree(EXAMPLES, folder)
     report = build([folder], tmp_path / "kg")
     assert report.entities["topic"] >= 400 and "topics" in report.stages
+
+
+def test_the_parsed_scheme_is_cached_per_user_and_never_stale(tmp_path, monkeypatch):
+    """The second load reads the per-user cache and gives the same scheme; a changed topics file,
+    a corrupt entry or a cache turned off give a freshly parsed one."""
+    from graphkit.core import cache
+    from graphkit.extract import topics as T
+
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", str(tmp_path / "cache"))
+    user = tmp_path / "mine.yaml"
+    user.write_text("topics:\n  kite-energy:\n    en: kite energy\n    broader: [technological]\n", "utf-8")
+    fresh = T._load.__wrapped__((str(user),), True)
+    entries = list((tmp_path / "cache").glob("topics-*.pickle"))
+    assert len(entries) == 1
+    again = T._load.__wrapped__((str(user),), True)
+    assert again is not fresh and again.keys == fresh.keys and again.digest == fresh.digest
+    assert again.topics.keys() == fresh.topics.keys() and again.generic == fresh.generic
+    assert T.link_label("kite energy", again)[0].topic == "kite-energy"
+    user.write_text("topics:\n  kite-power:\n    en: kite power\n    broader: [technological]\n", "utf-8")
+    changed = T._load.__wrapped__((str(user),), True)
+    assert "kite-power" in changed.topics and "kite-energy" not in changed.topics
+    assert [p.name for p in (tmp_path / "cache").glob("topics-*.pickle")] != [e.name for e in entries]
+    for entry in (tmp_path / "cache").glob("topics-*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert T._load.__wrapped__((str(user),), True).keys == changed.keys
+    monkeypatch.setenv("GRAPHKIT_CACHE_DIR", "off")
+    assert cache.cache_dir() is None
+    assert T._load.__wrapped__((str(user),), True).keys == changed.keys
