@@ -44,13 +44,20 @@ def cache_dir() -> Path | None:
 
 def cache_key(*parts: bytes | str) -> str:
     """A digest of ``parts`` and of the Python and graphkit versions."""
-    from graphkit import __version__
-
-    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0".encode())
+    h = hashlib.sha256(f"{FORMAT}\0{package_version('graphkit')}\0{sys.version}\0".encode())
     for part in parts:
         h.update(part if isinstance(part, bytes) else part.encode("utf-8"))
         h.update(b"\0")
     return h.hexdigest()[:32]
+
+
+def package_version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "?"
 
 
 def load(name: str, key: str):

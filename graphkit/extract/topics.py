@@ -429,8 +429,13 @@ def _load(extra: tuple[str, ...], shipped: bool) -> TopicScheme:
     for _, text, _ in texts:
         h.update(text.encode("utf-8"))
     # Parsing the scheme and lemmatising its ~14,000 labels costs 0.6 s of every build; the result
-    # depends on these texts and on simplemma's dictionaries only.
-    key = cache.cache_key(h.hexdigest(), *(p for p, _, _ in texts), f"simplemma {_simplemma_version()}")
+    # depends on these texts, on this module's code and on simplemma's dictionaries only.
+    key = cache.cache_key(
+        h.hexdigest(),
+        *(p for p, _, _ in texts),
+        Path(__file__).read_bytes(),
+        f"simplemma {cache.package_version('simplemma')}",
+    )
     cached = cache.load("topics", key)
     if isinstance(cached, TopicScheme) and cached.digest == h.hexdigest():
         return cached
@@ -442,15 +447,6 @@ def _load(extra: tuple[str, ...], shipped: bool) -> TopicScheme:
     scheme.digest = h.hexdigest()
     cache.store("topics", key, scheme)
     return scheme
-
-
-def _simplemma_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("simplemma")
-    except PackageNotFoundError:
-        return "?"
 
 
 # -- linking ----------------------------------------------------------------------------------------
