@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
+import gc
 import hashlib
 import os
 import sys
@@ -69,6 +71,30 @@ STAGES = (
 )
 
 
+#: Allocations between two young-generation garbage collections during a build (Python's default
+#: is 700). A build allocates millions of objects that live to its end (fragments, projection,
+#: index), and each collection of the older generations walks all of them: at 3,500 digests the
+#: default thresholds cost 0.7-0.9 s of a 5 s weekly update. The build makes few reference
+#: cycles, so collecting less often costs little memory (measured in docs/benchmarks.md).
+GC_THRESHOLD = (100_000, 50, 100)
+
+
+def _fewer_collections(func):
+    """Run ``func`` with the cyclic garbage collector's thresholds at :data:`GC_THRESHOLD`."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        before = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLD)
+        try:
+            return func(*args, **kwargs)
+        finally:
+            gc.set_threshold(*before)
+
+    return wrapper
+
+
+@_fewer_collections
 def build(
     paths: Iterable[str | Path],
     out: str | Path | None = None,
