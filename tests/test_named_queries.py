@@ -1,8 +1,8 @@
 """Named queries rewritten for speed (issue 15) return exactly what their plain versions return.
 
 ``tests/data/reference_queries/NAME.rq`` is the straightforward query (rank everything, keep the
-first 50); the shipped ``NAME.rq`` finds the 50th highest count first so that Oxigraph sorts
-only the rows that reach it. Both run on the real corpus and on a graph where many counts tie
+first 50); the shipped ``NAME.rq`` narrows what Oxigraph must sort or join first (the 50th
+highest count, the first 50 sources, a lookup per row instead of a join). Both run on the real corpus and on a graph where many counts tie
 at the cut (the case a floor gets wrong if it is off by one).
 """
 
@@ -50,13 +50,19 @@ def tied_kg(tmp_path_factory):
     return KnowledgeGraph(folder / "kg")
 
 
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("which", ["real_kg", "tied_kg"])
-def test_fast_named_queries_equal_their_plain_versions(name, which, request):
+# The tied graph has counts only (no Closest links, one spelling per concept).
+CASES = [("real_kg", name) for name in NAMES] + [("tied_kg", name) for name in NAMES if name.startswith("top-")]
+
+
+@pytest.mark.parametrize(("which", "name"), CASES)
+def test_fast_named_queries_equal_their_plain_versions(which, name, request):
     kg = request.getfixturevalue(which)
     text, bound = prepare_named(name, None)
     fast = kg.query(text, bound)
     plain = kg.query((REFERENCES / f"{name}.rq").read_text("utf-8"), bound)
     assert fast.columns == plain.columns
     assert fast.rows == plain.rows
-    assert len(plain.rows) == 50  # the cut is inside the data, where a floor could go wrong
+    if name.startswith("top-"):
+        assert len(plain.rows) == 50  # the cut is inside the data, where a floor could go wrong
+    else:
+        assert plain.rows  # something to compare
