@@ -398,7 +398,8 @@ def _cli_records(kg: Path, *args: str) -> list[dict]:
 
 
 def query_params(kg: Path) -> dict[str, str]:
-    """Plausible values: the top theme and top technology (preferred labels), the first article IRI."""
+    """Plausible values: the top theme and top technology (preferred labels), the first article IRI,
+    the topic (below a top concept) that most articles reach."""
     params: dict[str, str] = {}
     rows = _cli_records(kg, "--name", "top-themes")
     if rows:
@@ -409,6 +410,10 @@ def query_params(kg: Path) -> dict[str, str]:
     rows = _cli_records(kg, "SELECT ?article WHERE { ?article a schema:NewsArticle } ORDER BY ?article LIMIT 1")
     if rows:
         params["article"] = str(rows[0].get("article"))
+    rows = _cli_records(kg, "--name", "topic-tree")  # the topic reached by the most articles
+    reached = [r for r in rows if (r.get("articles") or 0) > 0 and r.get("broader")]
+    if reached:
+        params["topic"] = str(max(reached, key=lambda r: (r["articles"], r["id"]))["id"])
     return params
 
 

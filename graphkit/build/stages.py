@@ -219,7 +219,9 @@ def prepare_generation(
             for did in sorted(changes.touched):
                 store.remove_graph(NamedNode(graph_iri(did, base)))
             for name, graph in shared_graphs(base).items():
-                if name not in keep and name != ONTOLOGY_NT:
+                # A kept graph is replaced line by line against the live N-Triples file, so it must
+                # hold just what that file holds: without the file, it goes too.
+                if name != ONTOLOGY_NT and (name not in keep or not (live / NT_CACHE / name).exists()):
                     store.remove_graph(NamedNode(graph))
             fragments, raw_fragments, raw_texts = previous_fragments(live, set(changes.unchanged))
             nt_dir.mkdir()
