@@ -293,3 +293,33 @@ def test_update_reuses_embeddings_and_equals_a_full_build(tmp_path, monkeypatch)
         assert np.array_equal(update[name], full[name]), name
     metas = [(GraphFolder(tmp_path / d).live() / INDEX_JSON).read_bytes() for d in ("kg", "full")]
     assert metas[0] == metas[1]
+
+
+def test_term_counts_number_terms_in_word_order_on_real_texts():
+    """The counts of the real digests' texts equal a plain word-by-word count: terms numbered in
+    the sorted order of the words that give them, whatever order the texts bring the words in."""
+    from collections import Counter
+
+    from graphkit.ingest.parse import parse_file
+    from graphkit.search.related import _WORD, _count_matrix, _term
+    from graphkit_testutil import corpus_path
+
+    docs = []
+    for path in sorted(corpus_path().glob("*.md"))[:40]:
+        d = parse_file(path)
+        docs.append(d.summary or "")
+        docs.extend(row.description or "" for kind in ("signals", "concerns") for row in d.rows(kind))
+    vocab: dict[str, int] = {"already": 0}  # a term of an earlier call keeps its number
+    rows, cols, vals = _count_matrix(docs, vocab)
+    expected_vocab: dict[str, int] = {"already": 0}
+    for w in sorted({w for doc in docs for w in _WORD.findall(doc)}):
+        if _term(w) is not None:
+            expected_vocab.setdefault(_term(w), len(expected_vocab))
+    assert vocab == expected_vocab and len(vocab) > 500
+    got = Counter(zip(rows.tolist(), cols.tolist()))
+    expected = Counter(
+        (i, expected_vocab[_term(w)]) for i, doc in enumerate(docs) for w in _WORD.findall(doc) if _term(w) is not None
+    )
+    assert got == expected and vals.sum() == sum(expected.values())
+    empty = _count_matrix(["", "the of"], {})
+    assert [len(a) for a in empty] == [0, 0, 0]

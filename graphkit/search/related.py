@@ -36,7 +36,7 @@ import hashlib
 import json
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,19 +168,26 @@ def _count_matrix(docs: list[str], vocab: dict[str, int]):
     """Term counts of many texts as (rows, columns, values) for a sparse matrix (duplicates to be
     summed). Words are looked up once per distinct word, in sorted order (stable term numbers),
     so the cost is one regex pass over the text and a dictionary lookup per word."""
+    from array import array
+
     import numpy as np
 
-    words: list[str] = []
+    # Each word is numbered as it comes (a C-level dictionary lookup) and only the numbers are
+    # kept: a list of every word of 10,000 digests held half a gigabyte of strings at once.
+    seen: defaultdict[str, int] = defaultdict()
+    seen.default_factory = seen.__len__  # a new word gets the next number
+    ids = array("q")
     lengths = np.zeros(len(docs), dtype=np.int64)
     for i, doc in enumerate(docs):
         found = _WORD.findall(doc)
         lengths[i] = len(found)
-        words.extend(found)
-    column: dict[str, int] = {}
-    for w in sorted(set(words)):
+        ids.extend(map(seen.__getitem__, found))
+    column = np.full(len(seen), -1, dtype=np.int64)
+    for w, k in sorted(seen.items()):
         term = _term(w)
-        column[w] = -1 if term is None else vocab.setdefault(term, len(vocab))
-    cols = np.fromiter(map(column.__getitem__, words), dtype=np.int64, count=len(words))
+        if term is not None:
+            column[k] = vocab.setdefault(term, len(vocab))
+    cols = column[np.frombuffer(ids, dtype=np.int64)] if len(ids) else np.zeros(0, dtype=np.int64)
     rows = np.repeat(np.arange(len(docs), dtype=np.int64), lengths)
     keep = cols >= 0
     return rows[keep], cols[keep], np.ones(int(keep.sum()))
@@ -272,10 +279,12 @@ def build_index(
     ).tocsr()
     tf_m.sum_duplicates()
     tf_m.sort_indices()
+    del own_labels, own_texts, with_concepts, with_rows  # the memory peak of a large build is in this process
     tf_m.data = np.log1p(tf_m.data)
     df = np.bincount(tf_m.indices, minlength=len(vocab))
     idf = np.log((n + 1) / (1 + df)) + 1.0
     tfidf = _l2_rows(tf_m @ sparse.diags(idf))
+    del tf_m
     # graph context of articles: concept weights w × idf
     concept_df = Counter(c for cs in concepts_of.values() for c in set(cs))
     crow, ccol, cval = [], [], []
@@ -470,7 +479,7 @@ def save_index(folder: Path, meta: dict, arrays: dict) -> None:
 
     buf = io.BytesIO()
     np.savez(buf, **arrays)
-    atomic_write(folder / INDEX_NPZ, buf.getvalue())
+    atomic_write(folder / INDEX_NPZ, buf.getbuffer())  # not getvalue(): a copy of 100+ MB
     atomic_write(folder / INDEX_JSON, json.dumps(meta, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
 
 

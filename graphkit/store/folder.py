@@ -65,7 +65,7 @@ def atomic_output(path: str | Path):
         raise
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes | memoryview) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename."""
     with atomic_output(path) as tmp, open(tmp, "wb") as fh:
         fh.write(data)
