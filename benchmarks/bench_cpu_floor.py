@@ -61,6 +61,8 @@ from pyoxigraph import NamedNode, RdfFormat, Store
 from graphkit.build.stages import BATCH_LINES
 
 nt_dir, store_dir = Path(sys.argv[1]), sys.argv[2]
+if not any(nt_dir.glob("*.nt")):
+    raise SystemExit(f"no N-Triples in {nt_dir}")
 store = Store(store_dir)
 t = time.perf_counter()
 batch, lines = [], 0
@@ -96,7 +98,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory(prefix="gk-cpu-") as tmp:
         work = Path(tmp)
         built = build_stages(args.corpus, work / "kg")
-        live = work / "kg" / (work / "kg" / "CURRENT").read_text().strip()
+        from graphkit.store.folder import GraphFolder
+
+        live = GraphFolder(work / "kg").live()
         loaded = oxigraph_load(live / "nt", work)
         shutil.rmtree(work / "kg", ignore_errors=True)
     python = sum(built["stages"].values())
