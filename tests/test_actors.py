@@ -349,3 +349,44 @@ def test_one_government_across_digests_whatever_the_wording(tmp_path):
         .records()
     )
     assert len(rows) == 1 and rows[0]["n"] == 2 and rows[0]["name"] == "Chinese government"
+
+
+def _texts_and_fuzz() -> list[str]:
+    """Every prose text of the real corpus, and 20,000 random strings over the characters that
+    matter to the patterns (fixed seed): letters of both cases, the letters IGNORECASE treats
+    specially (İ ı ſ K), digits, apostrophes, hyphens, spaces, and the list words themselves."""
+    import random
+
+    from graphkit.ingest.parse import parse_file
+    from graphkit_testutil import corpus_path
+
+    texts = []
+    for folder in (corpus_path(), corpus_path().parent / "closest"):
+        for path in sorted(folder.glob("*.md")):
+            d = parse_file(path)
+            texts.append(d.title or "")
+            texts.append(d.summary or "")
+            for kind in ("signals", "concerns", "behaviors", "technologies", "issues"):
+                texts.extend(r.description or "" for r in d.rows(kind))
+    rng = random.Random(15)
+    pieces = [*"aAbBzZéÉİıſK_0 9'’.&-\n,(", "like", "LIKE", "ſuch as", "İncluding", "job at", "JOB FOR", "eBay"]
+    texts.extend("".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(20_000))
+    return texts
+
+
+def test_fast_patterns_find_what_the_plain_ones_find():
+    """The capital-word scan and the list-hint test, rewritten for speed, give what the plain
+    patterns give, match for match, on real text and on random strings."""
+    import re
+
+    from graphkit.extract import actors
+
+    plain_cap = re.compile(r"[^\W\d_]*[A-Z][\w'’.&-]*")
+    texts = _texts_and_fuzz()
+    assert len(texts) > 22_000
+    for text in texts:
+        fast = [(m.start(), m.group()) for m in actors._CAP_WORD.finditer(text)]
+        assert fast == [(m.start(), m.group()) for m in plain_cap.finditer(text)], text
+        assert actors._has_list_hint(text) == bool(actors._LIST_HINT.search(text)), text
+    assert actors._has_list_hint("Big companies like Meta") and not actors._has_list_hint("Unlikely")
+    assert actors._has_list_hint("ſuch as") and not actors._LIST_HINT_LOWER.search("ſuch as".lower())

@@ -301,14 +301,30 @@ _GOVERNMENT = re.compile(
     r"\b((?:[A-Z][\w.]*\.?)(?:\s[A-Z][\w.]*)?)(['’]s)?\s+"
     r"(government|administration|military|army|navy|authorities)\b"
 )
-_CAP_WORD = re.compile(r"[^\W\d_]*[A-Z][\w'’.&-]*")
-_LIST_HINT = re.compile(
+# A word with a capital A-Z in it ("Researchers", "eBay"). Written so that the engine does not try
+# every position inside every lower-case word (the plain "[^\W\d_]*[A-Z]…" did, quadratically): a
+# match never starts right after a letter, and the letters before the capital hold none.
+_CAP_WORD = re.compile(r"(?<![^\W\d_])[^\W\d_A-Z]*+[A-Z][\w'’.&-]*")
+_LIST_PATTERN = (
     r"\b(?:like|including|include|includes|such as|dont|comme|notamment)\b"
     r"|\b(?:jobs?|positions?|roles?|work(?:s|ed|ing)?|employees?|employed|staff|intern(?:ship)?|"
     r"career|stint|engineers?|executives?|managers?|researchers?|scientists?|tenure|emploi|poste|"
-    r"travaille) (?:at|for|chez)\b",
-    re.IGNORECASE,
+    r"travaille) (?:at|for|chez)\b"
 )
+_LIST_HINT = re.compile(_LIST_PATTERN, re.IGNORECASE)
+_LIST_HINT_LOWER = re.compile(_LIST_PATTERN)  # on a lower-cased text: 2.5x faster than IGNORECASE
+# The letters that IGNORECASE alone matches to ASCII ones (Python's re documentation), and that
+# str.lower() does not turn into them: with one of these, only the IGNORECASE pattern is right.
+_ODD_CASE = re.compile("[\u0130\u0131\u017f]")
+
+
+def _has_list_hint(text: str) -> bool:
+    """``_LIST_HINT.search(text)``, faster: one regex pass over the lower-cased text."""
+    if _ODD_CASE.search(text):
+        return _LIST_HINT.search(text) is not None
+    return _LIST_HINT_LOWER.search(text.lower()) is not None
+
+
 _PREPOSITIONS = {"from", "in", "at", "of", "for", "with", "to", "on", "near", "across", "into", "de", "du", "à", "en"}
 _DETERMINERS = {"the", "a", "an", "his", "her", "its", "their", "our", "this", "that", "whose"}
 # A name that starts with one of these is a place ("Lake Naivasha", "Mount Kenya").
@@ -716,7 +732,7 @@ class _Scanner:
     def _list_openers(self, tokens, text) -> set[int]:
         """Indexes of tokens in "companies such as X, Y and Z" lists: evidence of organisations."""
         marked: set[int] = set()
-        if not _LIST_HINT.search(text):
+        if not _has_list_hint(text):
             return marked  # most texts have no list: one regex instead of a walk over every word
         for k, t in enumerate(tokens):
             low = t.text.casefold()
