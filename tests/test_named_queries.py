@@ -50,19 +50,44 @@ def tied_kg(tmp_path_factory):
     return KnowledgeGraph(folder / "kg")
 
 
+@pytest.fixture(scope="module")
+def topic_kg(tmp_path_factory):
+    """120 articles about artificial intelligence, two or three a week: 360 rows for the topic,
+    and the 200th row's date shared by several articles (where a date cut could go wrong)."""
+    folder = tmp_path_factory.mktemp("topic")
+    digests = folder / "digests"
+    digests.mkdir()
+    for i in range(120):
+        labels = ["artificial intelligence", "machine learning", f"robot {i:03d}"]
+        (digests / f"d{i:03d}.md").write_text(_digest(i, labels, labels, ["neural network"]), "utf-8")
+    build([digests], folder / "kg", analysis=False, actors=False)
+    return KnowledgeGraph(folder / "kg")
+
+
+PARAMS = {"articles-of-topic": {"topic": "artificial-intelligence"}}
 # The tied graph has counts only (no Closest links, one spelling per concept).
-CASES = [("real_kg", name) for name in NAMES] + [("tied_kg", name) for name in NAMES if name.startswith("top-")]
+CASES = (
+    [("real_kg", name) for name in NAMES]
+    + [("tied_kg", name) for name in NAMES if name.startswith("top-")]
+    + [("topic_kg", "articles-of-topic")]
+)
 
 
 @pytest.mark.parametrize(("which", "name"), CASES)
 def test_fast_named_queries_equal_their_plain_versions(which, name, request):
     kg = request.getfixturevalue(which)
-    text, bound = prepare_named(name, None)
+    text, bound = prepare_named(name, PARAMS.get(name))
     fast = kg.query(text, bound)
-    plain = kg.query((REFERENCES / f"{name}.rq").read_text("utf-8"), bound)
+    reference = (REFERENCES / f"{name}.rq").read_text("utf-8")
+    plain = kg.query(reference, bound)
     assert fast.columns == plain.columns
     assert fast.rows == plain.rows
     if name.startswith("top-"):
         assert len(plain.rows) == 50  # the cut is inside the data, where a floor could go wrong
+    elif which == "topic_kg":
+        everything = kg.query(reference.replace("LIMIT 200", ""), bound).rows
+        assert len(everything) > 200 and len(plain.rows) == 200  # the date cut is inside the data
+        cut = plain.rows[-1][plain.columns.index("date")]
+        assert sum(r[plain.columns.index("date")] == cut for r in everything) > 1  # and ties there
     else:
         assert plain.rows  # something to compare
