@@ -457,7 +457,10 @@ def test_server_killed_during_requests_leaves_whole_graphs(oxigraph_kg, tmp_path
     timer.start()
     try:
         push(kg, ep)
-    except PushError as exc:
+    except RemoteError as exc:
+        # A PushError once graphs went out; a plain RemoteError when the kill lands before the
+        # first one (a loaded machine: still listing the remote graphs at 0.15 s). Connection lost
+        # either way.
         assert exc.kind == "connect"
     timer.join()
     acked = PushState(kg).load().graphs(ep.key)
