@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -102,7 +101,6 @@ def main(argv=None) -> int:
 
         live = GraphFolder(work / "kg").live()
         loaded = oxigraph_load(live / "nt", work)
-        shutil.rmtree(work / "kg", ignore_errors=True)
     python = sum(built["stages"].values())
     total = built["cpu"]
     result = {

@@ -1,9 +1,10 @@
 """Named queries rewritten for speed (issue 15) return exactly what their plain versions return.
 
 ``tests/data/reference_queries/NAME.rq`` is the straightforward query (rank everything, keep the
-first 50); the shipped ``NAME.rq`` narrows what Oxigraph must sort or join first (the 50th
-highest count, the first 50 sources, a lookup per row instead of a join). Both run on the real corpus and on a graph where many counts tie
-at the cut (the case a floor gets wrong if it is off by one).
+first rows); the shipped ``NAME.rq`` narrows what Oxigraph must sort or join first (the 50th
+highest count, the first 50 sources, the 200th row's date, a lookup per row instead of a join).
+Both run on the real corpus and on crafted graphs whose rows tie at the cut (the case a floor
+or a date cut gets wrong if it is off by one).
 """
 
 from __future__ import annotations
