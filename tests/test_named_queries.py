@@ -96,7 +96,8 @@ def concern_kg(tmp_path_factory):
 @pytest.fixture(scope="module")
 def signal_kg(tmp_path_factory):
     """40 articles, two a week, each with three five-star signals and one rated 4, four of them
-    undated: 120 five-star rows, and the 50th newest shares its date with five others."""
+    undated (no weekly page): 120 five-star rows, and the 50th newest shares its date with five
+    others."""
     folder = tmp_path_factory.mktemp("signals")
     digests = folder / "digests"
     digests.mkdir()
@@ -120,7 +121,7 @@ CASES = (
     [("real_kg", name) for name in NAMES]
     + [("tied_kg", name) for name in NAMES if name.startswith("top-")]
     + [("topic_kg", "articles-of-topic"), ("concern_kg", "concerns-of-technology")]
-    + [("signal_kg", "high-relevancy-signals")]
+    + [("signal_kg", "high-relevancy-signals"), ("signal_kg", "undated-articles")]
 )
 
 
@@ -131,6 +132,9 @@ def test_fast_named_queries_equal_their_plain_versions(which, name, request):
     if name == "concerns-of-technology":  # the technology most articles mention
         top = kg.named("top-technologies").records()[0]
         params = {"technology": str(top.get("label") or top["technology"])}
+    if name == "organisations-of-theme":  # the theme most articles are about
+        top = kg.named("top-themes").records()[0]
+        params = {"theme": str(top.get("label") or top["theme"])}
     text, bound = prepare_named(name, params)
     fast = kg.query(text, bound)
     reference = (REFERENCES / f"{name}.rq").read_text("utf-8")
@@ -146,6 +150,10 @@ def test_fast_named_queries_equal_their_plain_versions(which, name, request):
         assert len(everything) > 200 and len(plain.rows) == 200  # the date cut is inside the data
         cut = plain.rows[-1][plain.columns.index("date")]
         assert sum(r[plain.columns.index("date")] == cut for r in everything) > 1  # and ties there
+    elif name == "organisations-of-theme":
+        assert len(plain.rows) > 5  # several organisations, ranked
+    elif which == "signal_kg" and name == "undated-articles":
+        assert len(plain.rows) == 4 and {r[plain.columns.index("page")] for r in plain.rows} == {None}
     elif which == "signal_kg":
         everything = kg.query(reference.replace("LIMIT 50", ""), bound).rows
         assert len(everything) == 120 and len(plain.rows) == 50  # the date cut is inside the data
