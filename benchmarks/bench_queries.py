@@ -53,15 +53,15 @@ def measure(kg_path: Path, rounds: int, against: str | None) -> dict:
             continue
         text, bound = prepare_named(name, params or None)
         before = old_text(against, name) if against else None
-        runs = {"seconds": lambda: kg.query(text, bound)}
+        texts = {"seconds": text}
         if before is not None and before != q.text:
-            runs["before"] = lambda t=before: kg.query(t, bound)
-        row: dict = {key: float("inf") for key in runs}
+            texts["before"] = before
+        row: dict = {key: float("inf") for key in texts}
         results: dict = {}
         for _ in range(rounds):  # old and new in turn, so that a busy moment slows both
-            for key, run in runs.items():
+            for key, sparql in texts.items():
                 t = time.perf_counter()
-                results[key] = run()
+                results[key] = kg.query(sparql, bound)
                 row[key] = min(row[key], time.perf_counter() - t)
         row["rows"] = len(results["seconds"].rows)
         if "before" in results:
