@@ -713,3 +713,48 @@ def test_unusable_mapping_file(write_file, yaml_text):
 def test_missing_mapping_file(tmp_path):
     with pytest.raises(MappingError, match="cannot read"):
         load_mapping(tmp_path / "nope.yaml")
+
+
+def _rglob_discover(paths) -> list:
+    """Discovery as first written, with ``Path.rglob`` and a check per entry: the reference."""
+    from pathlib import Path
+
+    found: dict = {}
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in p.rglob("*"):
+                rel = f.relative_to(p)
+                if f.is_file() and f.suffix.lower() in (".md", ".markdown") and not any(
+                    part.startswith(".") for part in rel.parts
+                ):
+                    found.setdefault(f, p)
+        else:
+            found.setdefault(p, p.parent)
+    return sorted(found.items(), key=lambda fr: (fr[0].relative_to(fr[1]).as_posix(), str(fr[1])))
+
+
+def test_discovery_finds_what_rglob_finds(tmp_path):
+    """Hidden files and folders are skipped, linked folders are not entered, a linked file counts
+    when it leads to a file, suffixes match in any case, and a file under two given roots keeps
+    the first; the same list as the rglob version, on a crafted tree and on the real corpus."""
+    import os
+
+    from graphkit.ingest.discover import discover
+    from graphkit_testutil import corpus_path
+
+    root, other = tmp_path / "watch", tmp_path / "other"
+    for rel in ("a.md", "sub/b.MD", "sub/deep/c.markdown", "sub/notes.txt", ".d.md", ".git/e.md", "sub/.f/g.md"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text("# x\n", "utf-8")
+    (other / "deep").mkdir(parents=True)
+    (other / "deep" / "h.md").write_text("# h\n", "utf-8")
+    (root / "folder.md").mkdir()
+    os.symlink(other, root / "linked")
+    os.symlink(other / "deep" / "h.md", root / "sub" / "linked.md")
+    os.symlink(tmp_path / "nowhere.md", root / "broken.md")
+    cases = [[root], [root / "sub", root], [root, root / "a.md"], [corpus_path(), corpus_path().parent / "closest"]]
+    for paths in cases:
+        assert discover(paths) == _rglob_discover(paths), paths
+    names = [f.relative_to(r).as_posix() for f, r in discover([root])]
+    assert names == ["a.md", "sub/b.MD", "sub/deep/c.markdown", "sub/linked.md"]
+    assert len(discover(cases[-1])) > 150

@@ -108,7 +108,8 @@ def build(
     if embedder and no_analysis:
         raise UserError("--embedder has no effect with --no-analysis (no index is built); drop one of them")
 
-    total = len(discover(paths))
+    # Counted only for the progress bar (the build lists the files again itself).
+    total = 0 if quiet or as_json else len(discover(paths))
     options = {
         "mapping": mapping,
         "full": full,
@@ -119,7 +120,7 @@ def build(
         "embedder": embedder,
         "jobs": jobs,
     }
-    if not quiet and not as_json and total >= 200:
+    if total >= 200:
         with click.progressbar(length=total, label=STAGE_LABELS["detect"], file=sys.stderr) as bar:
 
             def on_stage(name: str) -> None:
