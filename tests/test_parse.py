@@ -724,8 +724,10 @@ def _rglob_discover(paths) -> list:
         if p.is_dir():
             for f in p.rglob("*"):
                 rel = f.relative_to(p)
-                if f.is_file() and f.suffix.lower() in (".md", ".markdown") and not any(
-                    part.startswith(".") for part in rel.parts
+                if (
+                    f.is_file()
+                    and f.suffix.lower() in (".md", ".markdown")
+                    and not any(part.startswith(".") for part in rel.parts)
                 ):
                     found.setdefault(f, p)
         else:
