@@ -42,7 +42,7 @@ def _digest_files(root: Path, under: str = "") -> Iterator[tuple[Path, str]]:
     file.
     """
     with os.scandir(root) as entries:
-        listed = list(entries)
+        listed = list(entries)  # closed before descending: one open folder at a time, however deep
     for entry in listed:
         if entry.name.startswith("."):
             continue
