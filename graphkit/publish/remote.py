@@ -668,7 +668,7 @@ class RemoteGraph:
             if isinstance(result, QueryBoolean):
                 return QueryResult("ask", boolean=bool(result))
             columns = [v.value for v in result.variables]
-            rows = [[term_value(sol[c]) for c in columns] for sol in result]  # parses as it goes
+            rows = [[term_value(v) for v in sol] for sol in result]  # parses as it goes; cells in column order
         except (SyntaxError, ValueError, OSError) as exc:
             tail = resp.body[-300:].decode("utf-8", "replace").lower()
             if "cancel" in tail or "timeout" in tail or "timed out" in tail:
